@@ -1,0 +1,89 @@
+// Semantic checks that JSON decoding cannot express: finite positive numbers, bounded sizes,
+// ids that fit their columns and NATS subject tokens.
+
+func checkID(_ value: String, field: String, limits: InputLimits) throws(InputError) {
+    guard !value.isEmpty else { throw InputError(.invalidValue, field: field, "must not be empty") }
+    guard value.count <= limits.maxIDLength else {
+        throw InputError(.invalidValue, field: field, "is \(value.count) characters; the limit is \(limits.maxIDLength)")
+    }
+    guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        throw InputError(.invalidValue, field: field, "must not contain control characters")
+    }
+}
+
+func checkPositive(_ value: Double, field: String) throws(InputError) {
+    guard value.isFinite, value > 0 else {
+        throw InputError(.invalidValue, field: field, "must be a finite number greater than 0, got \(value)")
+    }
+}
+
+func checkFinite(_ value: Double, field: String) throws(InputError) {
+    guard value.isFinite else { throw InputError(.invalidValue, field: field, "must be a finite number, got \(value)") }
+}
+
+extension Order {
+    func validate(field: String, limits: InputLimits) throws(InputError) {
+        try checkID(symbol, field: "\(field).symbol", limits: limits)
+        try checkPositive(quantity, field: "\(field).quantity")
+        try checkPositive(price, field: "\(field).price")
+    }
+}
+
+extension TradingDecision: ValidatedInput {
+    /// Checks ids, order count and every order's numbers.
+    public func validate(limits: InputLimits) throws(InputError) {
+        try validate(field: "", limits: limits)
+    }
+
+    func validate(field prefix: String, limits: InputLimits) throws(InputError) {
+        try checkID(decisionID, field: "\(prefix)decision_id", limits: limits)
+        try checkID(portfolioID, field: "\(prefix)portfolio_id", limits: limits)
+        guard !orders.isEmpty else {
+            throw InputError(.invalidValue, field: "\(prefix)orders", "must contain at least one order")
+        }
+        guard orders.count <= limits.maxOrdersPerDecision else {
+            throw InputError(.tooLarge, field: "\(prefix)orders", "has \(orders.count) orders; the limit is \(limits.maxOrdersPerDecision)")
+        }
+        for (index, order) in orders.enumerated() {
+            try order.validate(field: "\(prefix)orders[\(index)]", limits: limits)
+        }
+    }
+}
+
+extension PortfolioState: ValidatedInput {
+    /// Checks the id, NAV, cash and every position's numbers.
+    public func validate(limits: InputLimits) throws(InputError) {
+        try validate(field: "", limits: limits)
+    }
+
+    func validate(field prefix: String, limits: InputLimits) throws(InputError) {
+        try checkID(portfolioID, field: "\(prefix)portfolio_id", limits: limits)
+        try checkPositive(nav, field: "\(prefix)nav")
+        try checkFinite(cash, field: "\(prefix)cash")
+        guard positions.count <= limits.maxPositions else {
+            throw InputError(.tooLarge, field: "\(prefix)positions", "has \(positions.count) positions; the limit is \(limits.maxPositions)")
+        }
+        for (index, position) in positions.enumerated() {
+            let field = "\(prefix)positions[\(index)]"
+            try checkID(position.symbol, field: "\(field).symbol", limits: limits)
+            try checkFinite(position.quantity, field: "\(field).quantity")
+            guard position.price.isFinite, position.price >= 0 else {
+                throw InputError(.invalidValue, field: "\(field).price", "must be a finite number of at least 0, got \(position.price)")
+            }
+        }
+    }
+}
+
+extension PolicyValidationRequest: ValidatedInput {
+    /// Checks the decision, the state if given, and that both name the same portfolio.
+    public func validate(limits: InputLimits) throws(InputError) {
+        try decision.validate(field: "decision.", limits: limits)
+        if let state = portfolioState {
+            try state.validate(field: "portfolio_state.", limits: limits)
+            guard state.portfolioID == decision.portfolioID else {
+                throw InputError(.invalidValue, field: "portfolio_state.portfolio_id",
+                                 "is '\(state.portfolioID.prefix(100))' but the decision is for '\(decision.portfolioID.prefix(100))'")
+            }
+        }
+    }
+}

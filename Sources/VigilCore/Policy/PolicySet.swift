@@ -1,0 +1,66 @@
+/// A policy compiled for evaluation: its definition and its typed rule.
+public struct CompiledPolicy: Sendable {
+    /// The stored definition.
+    public let definition: PolicyDefinition
+    let rule: any PolicyRule
+    private let scope: Set<String>?
+
+    /// Compiles a definition, or throws an error naming the bad key.
+    public init(_ definition: PolicyDefinition) throws(PolicyError) {
+        let name = definition.policyName
+        guard !name.isEmpty, name.count <= 100 else {
+            throw PolicyError(policyName: String(name.prefix(100)), field: "policy_name", "must be 1 to 100 characters")
+        }
+        self.definition = definition
+        switch definition.policyType {
+        case .positionLimit:
+            rule = try PositionLimitRule(policyName: name, rules: definition.rules)
+        case .sectorLimit, .riskLimit, .regulatory, .investmentMandate:
+            throw PolicyError(policyName: name, field: "policy_type",
+                              "\(definition.policyType.rawValue) is not supported by this version of Vigil")
+        }
+        scope = definition.portfolioIDs.flatMap { $0.isEmpty ? nil : Set($0) }
+    }
+
+    /// Whether the policy is enabled and covers the portfolio.
+    public func applies(to portfolioID: String) -> Bool {
+        definition.enabled && (scope?.contains(portfolioID) ?? true)
+    }
+
+    var header: PolicyHeader {
+        PolicyHeader(name: definition.policyName, advisory: definition.enforcementLevel == .advisory)
+    }
+}
+
+/// An immutable set of compiled policies; a reload builds a new set and swaps it in whole.
+public struct PolicySet: Sendable {
+    /// Policies in name order, so evaluation order and `policies_checked` are stable.
+    public let policies: [CompiledPolicy]
+    /// Definitions that failed to compile, with why; they are not evaluated.
+    public let rejected: [PolicyError]
+
+    /// Compiles every definition; invalid ones are listed in ``rejected`` and left out whole.
+    public init(definitions: [PolicyDefinition]) {
+        var policies: [CompiledPolicy] = []
+        var rejected: [PolicyError] = []
+        for definition in definitions {
+            do {
+                policies.append(try CompiledPolicy(definition))
+            } catch {
+                rejected.append(error)
+            }
+        }
+        self.policies = policies.sorted { $0.definition.policyName < $1.definition.policyName }
+        self.rejected = rejected
+    }
+
+    /// The empty set.
+    public static let empty = PolicySet(definitions: [])
+
+    /// Policies that apply to a portfolio, restricted to `names` when that is non-empty.
+    public func applicable(to portfolioID: String, names: [String]?) -> [CompiledPolicy] {
+        guard let names, !names.isEmpty else { return policies.filter { $0.applies(to: portfolioID) } }
+        let wanted = Set(names)
+        return policies.filter { wanted.contains($0.definition.policyName) && $0.applies(to: portfolioID) }
+    }
+}

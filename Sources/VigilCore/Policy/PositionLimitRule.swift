@@ -1,0 +1,88 @@
+/// POSITION_LIMIT (seed 001): per-symbol limits on the position after the decision and on single
+/// orders. Keys of `policy_rules`: `max_position_weight` (fraction of NAV, ≤ 1),
+/// `max_position_value`, `max_position_quantity`, `max_order_value`, `max_order_quantity`,
+/// optional `symbols` (only these symbols) and `severity` (default HIGH).
+///
+/// Position limits apply only when the decision increases the absolute exposure of a symbol:
+/// a risk-reducing trade is never blocked, even when the position stays above the limit.
+struct PositionLimitRule: PolicyRule {
+    var maxPositionWeight: Double?
+    var maxPositionValue: Double?
+    var maxPositionQuantity: Double?
+    var maxOrderValue: Double?
+    var maxOrderQuantity: Double?
+    var symbols: Set<String>?
+    var severity: Severity
+
+    init(policyName: String, rules: JSONValue) throws(PolicyError) {
+        var reader = try RuleReader(policyName: policyName, rules: rules)
+        maxPositionWeight = try reader.limit("max_position_weight", maximum: 1)
+        maxPositionValue = try reader.limit("max_position_value")
+        maxPositionQuantity = try reader.limit("max_position_quantity")
+        maxOrderValue = try reader.limit("max_order_value")
+        maxOrderQuantity = try reader.limit("max_order_quantity")
+        symbols = try reader.strings("symbols").map(Set.init)
+        severity = try reader.severity(default: .high)
+        try reader.rejectUnknownKeys()
+        guard [maxPositionWeight, maxPositionValue, maxPositionQuantity, maxOrderValue, maxOrderQuantity]
+            .contains(where: { $0 != nil }) else {
+            throw PolicyError(policyName: policyName, field: "policy_rules",
+                              "names no limit (max_position_weight, max_position_value, max_position_quantity, max_order_value or max_order_quantity)")
+        }
+    }
+
+    private func applies(to symbol: String) -> Bool { symbols?.contains(symbol) ?? true }
+
+    /// The largest absolute quantity of `symbol` allowed at `price`, and which limit sets it.
+    private func positionCap(price: Double, nav: Double) -> (quantity: Double, type: String, text: String)? {
+        var best: (Double, String, String)?
+        func consider(_ quantity: Double, _ type: String, _ text: String) {
+            if best == nil || quantity < best!.0 { best = (quantity, type, text) }
+        }
+        if let weight = maxPositionWeight {
+            consider(weight * nav / price, "MAX_POSITION_WEIGHT", "max position weight \(Format.percent(weight)) of NAV \(Format.number(nav))")
+        }
+        if let value = maxPositionValue {
+            consider(value / price, "MAX_POSITION_VALUE", "max position value \(Format.number(value))")
+        }
+        if let quantity = maxPositionQuantity {
+            consider(quantity, "MAX_POSITION_QUANTITY", "max position quantity \(Format.number(quantity))")
+        }
+        return best
+    }
+
+    func evaluate(_ context: EvaluationContext, policy: PolicyHeader) -> RuleOutcome {
+        var outcome = RuleOutcome()
+        let decision = context.decision
+        for (index, order) in decision.orders.enumerated() where applies(to: order.symbol) {
+            if let cap = maxOrderQuantity, exceeds(order.quantity, cap) {
+                outcome.add(order: index, of: decision, policy: policy, severity: severity, type: "MAX_ORDER_QUANTITY",
+                            description: "\(order.side.rawValue) \(Format.number(order.quantity)) \(order.symbol) exceeds max order quantity \(Format.number(cap))",
+                            maxQuantity: cap)
+            }
+            if let cap = maxOrderValue, exceeds(order.notional, cap) {
+                outcome.add(order: index, of: decision, policy: policy, severity: severity, type: "MAX_ORDER_VALUE",
+                            description: "\(order.side.rawValue) \(order.symbol) order value \(Format.number(order.notional)) exceeds max order value \(Format.number(cap))",
+                            maxQuantity: cap / order.price)
+            }
+            outcome.bound(scale: min(maxOrderQuantity.map { $0 / order.quantity } ?? 1, maxOrderValue.map { $0 / order.notional } ?? 1))
+        }
+        for (symbol, exposure) in context.projection.touched.sorted(by: { $0.key < $1.key }) where applies(to: symbol) {
+            guard let cap = positionCap(price: exposure.price, nav: context.projection.nav) else { continue }
+            guard exposure.delta != 0, exceeds(abs(exposure.after), cap.quantity), abs(exposure.after) > abs(exposure.before) else { continue }
+            // Scale bound for the whole decision: |before + s·delta| ≤ cap, for s in [0, 1].
+            outcome.bound(scale: (cap.quantity - (exposure.delta > 0 ? exposure.before : -exposure.before)) / abs(exposure.delta))
+            // Blame the last order on the symbol that moves exposure outward; the others stay fixed.
+            guard let index = decision.orders.lastIndex(where: { $0.symbol == symbol && $0.signedQuantity * exposure.after > 0 }) else { continue }
+            let order = decision.orders[index]
+            let others = exposure.after - order.signedQuantity
+            let allowed = cap.quantity - order.side.sign * others
+            let value = abs(exposure.after) * exposure.price
+            let weight = value / context.projection.nav
+            outcome.add(order: index, of: decision, policy: policy, severity: severity, type: cap.type,
+                        description: "\(symbol) position after the decision would be \(Format.number(exposure.after)) units (value \(Format.number(value)), \(Format.percent(weight)) of NAV), above \(cap.text)",
+                        maxQuantity: allowed)
+        }
+        return outcome
+    }
+}

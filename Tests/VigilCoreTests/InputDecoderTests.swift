@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+@testable import VigilCore
+
+@Suite("Decoding inputs")
+struct InputDecoderTests {
+    let decoder = InputDecoder()
+
+    @Test func decodesBareJSON() throws {
+        let request = try decoder.decode(PolicyValidationRequest.self, from: Fixtures.json(Fixtures.requestJSON))
+        #expect(request.decision.decisionID == "d-1")
+        #expect(request.decision.orders.first?.assetClass == "EQUITY")
+        #expect(request.portfolioState?.nav == 1_000_000)
+    }
+
+    @Test func unwrapsCloudEvents() throws {
+        let envelope = #"{"specversion":"1.0","id":"e1","source":"/coord","type":"decision","datacontenttype":"application/json","data":"# + Fixtures.requestJSON + "}"
+        let request = try decoder.decode(PolicyValidationRequest.self, from: Fixtures.json(envelope))
+        #expect(request.decision.portfolioID == "pf-1")
+    }
+
+    @Test func bareJSONThatMentionsSpecversionInAValueIsStillBare() throws {
+        let text = Fixtures.requestJSON.replacingOccurrences(of: "\"AAPL\"", with: "\"\\\"specversion\\\"\"")
+        let request = try decoder.decode(PolicyValidationRequest.self, from: Fixtures.json(text))
+        #expect(request.decision.orders[0].symbol == "\"specversion\"")
+    }
+
+    private func error(_ text: String, limits: InputLimits = InputLimits()) -> InputError? {
+        do {
+            _ = try InputDecoder(limits: limits).decode(PolicyValidationRequest.self, from: Fixtures.json(text))
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func malformedJSONIsNamed() {
+        #expect(error("{\"decision\": ")?.code == .malformedJSON)
+        #expect(error("not json")?.code == .malformedJSON)
+        #expect(error("")?.code == .malformedJSON)
+    }
+
+    @Test func missingFieldIsNamedWithItsPath() throws {
+        let text = Fixtures.requestJSON.replacingOccurrences(of: "\"price\":200,", with: "")
+        let failure = try #require(error(text))
+        #expect(failure.code == .missingField)
+        #expect(failure.field == "decision.orders[0].price")
+    }
+
+    @Test func wrongTypeIsNamedWithItsPath() throws {
+        let text = Fixtures.requestJSON.replacingOccurrences(of: "\"quantity\":100", with: "\"quantity\":\"100\"")
+        let failure = try #require(error(text))
+        #expect(failure.code == .wrongType)
+        #expect(failure.field == "decision.orders[0].quantity")
+        #expect(failure.description.contains("expected a number"))
+    }
+
+    @Test func timestampWithoutZoneIsRefused() throws {
+        let text = Fixtures.requestJSON.replacingOccurrences(of: "2025-06-21T10:00:00Z", with: "2025-06-21T10:00:00")
+        let failure = try #require(error(text))
+        #expect(failure.code == .invalidValue)
+        #expect(failure.field == "decision.timestamp")
+        #expect(failure.message.contains("zone"))
+    }
+
+    @Test(arguments: ["NaN", "-5", "0", "1e999"])
+    func nonPositiveOrNonFiniteQuantityIsRefused(_ literal: String) throws {
+        let text = Fixtures.requestJSON.replacingOccurrences(of: "\"quantity\":100", with: "\"quantity\":\(literal)")
+        let failure = try #require(error(text))
+        #expect(failure.field == "decision.orders[0].quantity" || failure.code == .malformedJSON)
+    }
+
+    @Test func unknownSideIsRefused() throws {
+        let text = Fixtures.requestJSON.replacingOccurrences(of: "\"BUY\"", with: "\"HOLD\"")
+        let failure = try #require(error(text))
+        #expect(failure.field == "decision.orders[0].side")
+    }
+
+    @Test func oversizePayloadIsRefusedBeforeDecoding() throws {
+        let failure = try #require(error(Fixtures.requestJSON, limits: InputLimits(maxPayloadBytes: 100)))
+        #expect(failure.code == .tooLarge)
+    }
+
+    @Test func tooManyOrdersIsRefused() throws {
+        let failure = try #require(error(Fixtures.requestJSON, limits: InputLimits(maxOrdersPerDecision: 0)))
+        #expect(failure.code == .tooLarge)
+        #expect(failure.field == "decision.orders")
+    }
+
+    @Test func stateForAnotherPortfolioIsRefused() throws {
+        let text = Fixtures.requestJSON.replacingOccurrences(of: "\"portfolio_id\":\"pf-1\",\"nav\"", with: "\"portfolio_id\":\"pf-2\",\"nav\"")
+        let failure = try #require(error(text))
+        #expect(failure.field == "portfolio_state.portfolio_id")
+    }
+
+    @Test func oldCloudEventsVersionIsRefused() throws {
+        let failure = try #require(error(#"{"specversion":"0.3","data":{}}"#))
+        #expect(failure.code == .unsupportedEnvelope)
+    }
+
+    @Test func emptyIDIsRefused() throws {
+        let text = Fixtures.requestJSON.replacingOccurrences(of: "\"decision_id\":\"d-1\"", with: "\"decision_id\":\"\"")
+        #expect(try #require(error(text)).field == "decision.decision_id")
+    }
+}
