@@ -8,9 +8,12 @@ extension RedisConnection {
     ) throws -> RedisValue {
         let call = Self.evalsha(script, keys: keys, arguments: arguments)
         var reply = try exchange([call])[0]
-        if reply.isNoScript {
-            // NOSCRIPT means the script did not run, so running it now is not a repeat.
-            let replies = try exchange([["SCRIPT", "LOAD", RedisArgument(script.source)], call])
+        // NOSCRIPT means the script did not run, so running it again is not a repeat. A
+        // concurrent SCRIPT FLUSH can empty the cache between load and run: retry a little.
+        var rounds = 0
+        while reply.isNoScript && rounds < Self.loadRounds {
+            rounds += 1
+            let replies = try exchange([Self.scriptLoad(script), call])
             try Self.checkLoaded(script, replies[0])
             reply = replies[1]
         }
@@ -27,12 +30,21 @@ extension RedisConnection {
     ) throws -> [RedisValue] {
         let commands = calls.map { Self.evalsha(script, keys: $0.keys, arguments: $0.arguments) }
         var replies = try exchange(commands)
-        let missing = replies.indices.filter { replies[$0].isNoScript }
-        guard !missing.isEmpty else { return replies }
-        let retried = try exchange([["SCRIPT", "LOAD", RedisArgument(script.source)]] + missing.map { commands[$0] })
-        try Self.checkLoaded(script, retried[0])
-        for (position, index) in missing.enumerated() { replies[index] = retried[position + 1] }
+        for _ in 0..<Self.loadRounds {
+            let missing = replies.indices.filter { replies[$0].isNoScript }
+            guard !missing.isEmpty else { break }
+            let retried = try exchange([Self.scriptLoad(script)] + missing.map { commands[$0] })
+            try Self.checkLoaded(script, retried[0])
+            for (position, index) in missing.enumerated() { replies[index] = retried[position + 1] }
+        }
         return replies
+    }
+
+    /// Load-and-run rounds before a persistent `NOSCRIPT` is reported.
+    private static var loadRounds: Int { 3 }
+
+    private static func scriptLoad(_ script: RedisScript) -> [RedisArgument] {
+        ["SCRIPT", "LOAD", RedisArgument(script.source)]
     }
 
     private static func evalsha(
