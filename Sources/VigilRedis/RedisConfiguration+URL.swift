@@ -1,7 +1,8 @@
 extension RedisConfiguration {
     /// Parses `redis://[user:password@]host[:port][/db]` or `unix:///path/to.sock[?db=N]`.
     ///
-    /// User and password may be percent-encoded. Omitted parts keep the defaults of ``init(host:port:unixSocketPath:username:password:database:connectTimeout:commandTimeout:maxReconnectAttempts:reconnectDelay:)``.
+    /// User and password may be percent-encoded. Omitted parts (port, database,
+    /// timeouts) keep the documented defaults.
     /// Errors name the part that is wrong and never repeat the password.
     public init(url: String) throws(RedisError) {
         self.init()

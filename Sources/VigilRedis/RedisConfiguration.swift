@@ -23,7 +23,8 @@ public struct RedisConfiguration: Sendable, CustomStringConvertible {
     /// How many times a broken connection tries to reconnect at the start of the next call before
     /// that call fails. Default `3`.
     public var maxReconnectAttempts: Int
-    /// Pause before the second and later reconnect attempts, doubled after each. Default 50 ms.
+    /// Pause before the second and later reconnect attempts, doubled after each up to 1 s.
+    /// Default 50 ms.
     public var reconnectDelay: Duration
 
     /// Creates a configuration; every parameter has the documented default.

@@ -38,7 +38,8 @@ extension RedisConnection {
         return try handle.readReply()
     }
 
-    /// Reopens a dropped connection, trying up to `maxReconnectAttempts` times with a doubling pause.
+    /// Reopens a dropped connection, trying up to `maxReconnectAttempts` times with a doubling pause
+    /// (at most 1 s).
     func reconnect() throws(RedisError) -> RedisContextHandle {
         let attempts = configuration.maxReconnectAttempts
         guard attempts > 0 else {
@@ -51,7 +52,8 @@ extension RedisConnection {
         for attempt in 1...attempts {
             if attempt > 1 {
                 Self.sleep(delay)
-                delay *= 2
+                // Capped so a large attempt count cannot overflow or stall a worker for long.
+                delay = min(delay * 2, .seconds(1))
             }
             do {
                 let handle = try Self.open(configuration)

@@ -3,7 +3,7 @@ public import Logging
 /// One blocking connection to Redis: it owns a hiredis context and frees it when released.
 ///
 /// Not safe for concurrent use: call it from one thread at a time (a pipeline worker thread, or
-/// inside ``RedisClient/withConnection(_:)-(RedisConnection)->T``). Every call blocks the calling
+/// inside `RedisClient.withConnection`). Every call blocks the calling
 /// thread, so never call it directly from async code on the cooperative pool.
 ///
 /// When a call fails with an I/O, EOF, timeout or protocol error, that call throws and the
@@ -69,6 +69,9 @@ public final class RedisConnection {
     func exchange(_ commands: [[RedisArgument]]) throws(RedisError) -> [RedisValue] {
         if let index = commands.firstIndex(where: \.isEmpty) {
             throw RedisError(code: .invalidCommand, message: "command \(index) has no arguments")
+        }
+        if let index = commands.firstIndex(where: { $0.count > Int(Int32.max) }) {
+            throw RedisError(code: .invalidCommand, message: "command \(index) has more arguments than hiredis accepts")
         }
         if commands.isEmpty { return [] }
         let current = try readyHandle()
