@@ -74,6 +74,9 @@ public struct RedisConfiguration: Sendable, CustomStringConvertible {
         } else if unixSocketPath?.isEmpty == true {
             throw .configuration("unixSocketPath is empty")
         }
+        if username != nil && password == nil {
+            throw .configuration("username is set but password is not (AUTH needs both)")
+        }
         guard database >= 0 else { throw .configuration("database \(database) is negative") }
         guard connectTimeout > .zero else { throw .configuration("connectTimeout must be positive") }
         guard commandTimeout >= .zero else { throw .configuration("commandTimeout must not be negative") }

@@ -48,6 +48,7 @@ import Testing
         ("http://host", "scheme 'http'"),
         ("rediss://host", "TLS"),
         ("redis://:6379", "no host"),
+        ("redis://alice@host", "password is not"),
     ])
     func rejectsBadURLNamingThePart(url: String, expected: String) {
         do {
