@@ -1,0 +1,35 @@
+import Testing
+@testable import VigilRedis
+
+@Suite struct SHA1Tests {
+    @Test(arguments: [
+        ("", "da39a3ee5e6b4b0d3255bfef95601890afd80709"),
+        ("abc", "a9993e364706816aba3e25717850c26c9cd0d89d"),
+        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "84983e441c3bd26ebaae4aa1f95129e5e54670f1"),
+        ("The quick brown fox jumps over the lazy dog", "2fd4e1c67a2d28fced849ee1bb76e7391b93eb12"),
+    ])
+    func knownVectors(input: String, expected: String) {
+        #expect(sha1Hex(Array(input.utf8)) == expected)
+    }
+
+    /// Lengths around the 56- and 64-byte padding boundaries (checked against `sha1sum`).
+    @Test(arguments: [
+        (55, "cef734ba81a024479e09eb5a75b6ddae62e6abf1"),
+        (56, "901305367c259952f4e7af8323f480d59f81335b"),
+        (63, "0ddc4e0cccd9a12850deb5abb0853a4425559fec"),
+        (64, "bb2fa3ee7afb9f54c6dfb5d021f14b1ffe40c163"),
+        (65, "78c741ddc482e4cdf8c474a0876347a0905b6233"),
+    ])
+    func paddingBoundaries(length: Int, expected: String) {
+        #expect(sha1Hex([UInt8](repeating: UInt8(ascii: "x"), count: length)) == expected)
+    }
+
+    @Test func oneMillionA() {
+        #expect(sha1Hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)) == "34aa973cd4c4daa4f61eeb2bdbad27316534016f")
+    }
+
+    @Test func scriptNamesItsSourceBySHA1() {
+        #expect(RedisScript("return 1").sha1 == sha1Hex(Array("return 1".utf8)))
+        #expect(RedisScript("return 1").sha1.count == 40)
+    }
+}
