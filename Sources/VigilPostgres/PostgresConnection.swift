@@ -37,6 +37,9 @@ public final class PostgresConnection {
         PQfinish(handle)
     }
 
+    /// Whether `close()` has not been called.
+    var isOpen: Bool { handle != nil }
+
     /// Whether the session is open and libpq has not seen it break (no round trip).
     public var isHealthy: Bool {
         guard let handle else { return false }
