@@ -29,6 +29,13 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
         }
         self.conninfo = url
         if case .failure(let error) = Self.parse(url) { throw error }
+        // libpq only checks the port when connecting; a typo should fail at start-up instead.
+        if let ports = option("port") {
+            for port in ports.split(separator: ",", omittingEmptySubsequences: false)
+            where !port.isEmpty && !(Int(port).map { (1...65_535).contains($0) } ?? false) {
+                throw PostgresError(code: .configuration, message: "database URL has an invalid port")
+            }
+        }
     }
 
     /// Creates a configuration from a libpq conninfo string or URL; it is parsed when connecting.
