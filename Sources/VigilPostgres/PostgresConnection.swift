@@ -91,14 +91,14 @@ public final class PostgresConnection {
 
     private func run(_ handle: OpaquePointer, _ sql: String, _ parameters: [PostgresValue]) throws -> PostgresResult {
         let types = parameters.map(\.typeOID)
-        let texts = [sql] + parameters.map(\.textEncoding)
-        return try CStringArray.with(texts, what: "parameter") { pointers in
-            let values = Array(pointers.dropFirst())
-            let result = PQexecParams(handle, pointers[0], Int32(parameters.count), types, values, nil, nil, 0)
-            defer { PQclear(result) }
-            try check(handle, result)
-            guard let result else { throw PostgresError(code: .protocol, message: "no result from libpq") }
-            return PostgresResult(copying: result)
+        return try CStringArray.with([sql], what: "SQL text") { command in
+            try CStringArray.with(parameters.map(\.textEncoding), what: "parameter") { values in
+                let result = PQexecParams(handle, command[0], Int32(parameters.count), types, values, nil, nil, 0)
+                defer { PQclear(result) }
+                try check(handle, result)
+                guard let result else { throw PostgresError(code: .protocol, message: "no result from libpq") }
+                return PostgresResult(copying: result)
+            }
         }
     }
 

@@ -42,7 +42,7 @@ extension PostgresMigrator {
     private static func parse(fileName: String) -> (Int, String)? {
         let stem = fileName.dropLast(4)
         let digits = stem.prefix(4)
-        guard digits.count == 4, digits.allSatisfy { ("0"..."9").contains($0) }, let version = Int(digits), version > 0 else { return nil }
+        guard digits.count == 4, digits.allSatisfy({ ("0"..."9").contains($0) }), let version = Int(digits), version > 0 else { return nil }
         let rest = stem.dropFirst(4)
         guard rest.first == "_", rest.count > 1 else { return nil }
         let name = rest.dropFirst()

@@ -117,8 +117,8 @@ struct QueryTests {
 
     @Test func nulInTextIsRefusedInsteadOfTruncated() throws {
         let connection = try TestDatabase.connect()
-        #expect { try connection.query("SELECT $1::text", [.text("ab\u{0}cd")]) } throws: { error in
-            (error as? PostgresError)?.code == .invalidArgument
+        #expect { try connection.query("SELECT $1::text, $2::text", [.text("ok"), .text("ab\u{0}cd")]) } throws: { error in
+            (error as? PostgresError)?.code == .invalidArgument && (error as? PostgresError)?.message.contains("parameter 2") == true
         }
     }
 
