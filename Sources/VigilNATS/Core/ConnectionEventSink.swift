@@ -24,8 +24,10 @@ final class ConnectionEventSink: Sendable {
 // MainActor-isolated (that crashes at run time in an executor check).
 
 func natsDisconnectedCallback(_ connection: OpaquePointer?, _ closure: UnsafeMutableRawPointer?) {
-    guard let sink = ConnectionEventSink.from(closure), !sink.closed.load(ordering: .acquiring) else { return }
-    sink.logger.warning("NATS disconnected", metadata: ["nats.connection": "\(sink.name)"])
+    guard let sink = ConnectionEventSink.from(closure) else { return }
+    // A disconnect that is part of closing on purpose is not worth a warning.
+    let closing = sink.closed.load(ordering: .acquiring) || connection.map { natsConnection_IsClosed($0) } ?? true
+    sink.logger.log(level: closing ? .debug : .warning, "NATS disconnected", metadata: ["nats.connection": "\(sink.name)"])
 }
 
 func natsReconnectedCallback(_ connection: OpaquePointer?, _ closure: UnsafeMutableRawPointer?) {
