@@ -26,8 +26,14 @@ public struct JetStreamMetadata: Sendable, Hashable {
 public final class JetStreamMessage: @unchecked Sendable {
     private let handle: OpaquePointer
     private let ackLock = Mutex<Void>(())
+    /// cnats messages point at their subscription and connection without retaining them: keep both alive
+    /// so an ack after the subscription was dropped cannot touch freed memory.
+    private let subscription: PullSubscription
 
-    init(taking handle: OpaquePointer) { self.handle = handle }
+    init(taking handle: OpaquePointer, from subscription: PullSubscription) {
+        self.handle = handle
+        self.subscription = subscription
+    }
 
     /// The subject it was published on.
     public var subject: String { swiftString(natsMsg_GetSubject(handle)) ?? "" }

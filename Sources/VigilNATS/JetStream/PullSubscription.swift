@@ -35,7 +35,7 @@ public final class PullSubscription: @unchecked Sendable {
                 guard let message = list.Msgs[index] else { continue }
                 // Take ownership: clearing the slot stops natsMsgList_Destroy from destroying it.
                 list.Msgs[index] = nil
-                messages.append(JetStreamMessage(taking: message))
+                messages.append(JetStreamMessage(taking: message, from: self))
             }
             return messages
         }
