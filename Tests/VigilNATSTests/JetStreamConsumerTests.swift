@@ -23,6 +23,8 @@ import Testing
         let created = try fixture.jetStream.ensureConsumer(stream: fixture.name, consumer)
         let again = try fixture.jetStream.ensureConsumer(stream: fixture.name, consumer)
         #expect(created.configuration == again.configuration)
+        // The server's copy must read back as "unchanged", or every start would issue an update.
+        #expect(consumer.matches(again.configuration))
         #expect(again.configuration.backoff == [.seconds(1), .seconds(2)])
         #expect(again.configuration.filterSubject == "\(fixture.subject).orders")
 

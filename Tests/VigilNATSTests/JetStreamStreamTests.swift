@@ -10,6 +10,7 @@ import Testing
         let again = try fixture.jetStream.ensureStream(configuration)
         #expect(again.messages == 1)  // not recreated: the stored message is still there
         #expect(again.configuration == configuration)
+        #expect(configuration.matches(again.configuration))
 
         configuration.maxMessages = 10
         configuration.duplicateWindow = .seconds(30)

@@ -87,8 +87,7 @@ extension NATSConnection {
         guard natsSubscription_SetOnCompleteCB(created, natsSubscriptionCompleteCallback, closure) == NATS_OK else {
             // The subscription closed before we could hook its completion (connection closing). Its delivery
             // thread may still touch the box, so leaking this one small object is the only safe choice.
-            try NATSError.check(NATS_CONNECTION_CLOSED, operation)
-            return subscription
+            throw NATSError(code: .connectionClosed, operation: operation, detail: "subscription closed while being set up")
         }
         try NATSError.check(
             natsSubscription_SetPendingLimits(
