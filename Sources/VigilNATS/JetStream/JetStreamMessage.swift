@@ -1,0 +1,92 @@
+import CNATS
+import Synchronization
+
+/// Where a JetStream message sits in its stream and consumer.
+public struct JetStreamMetadata: Sendable, Hashable {
+    /// Sequence in the stream.
+    public var streamSequence: UInt64
+    /// Sequence in the consumer (grows with redeliveries).
+    public var consumerSequence: UInt64
+    /// How many times this message has been delivered, this delivery included.
+    public var numDelivered: UInt64
+    /// Messages still pending for the consumer after this one.
+    public var numPending: UInt64
+    /// When the stream stored it, in nanoseconds since the Unix epoch.
+    public var timestampNanoseconds: Int64
+    /// Stream name.
+    public var stream: String
+    /// Consumer name.
+    public var consumer: String
+}
+
+/// A message fetched from a pull consumer, owning its cnats `natsMsg` until it is deallocated.
+///
+/// Acks are fire-and-forget publishes (not ack-sync): cheap, sent with the connection's next flush.
+// @unchecked: the natsMsg is only read after receipt, and acks (which mark it) are serialized by `ackLock`.
+public final class JetStreamMessage: @unchecked Sendable {
+    private let handle: OpaquePointer
+    private let ackLock = Mutex<Void>(())
+    /// cnats messages point at their subscription and connection without retaining them: keep both alive
+    /// so an ack after the subscription was dropped cannot touch freed memory.
+    private let subscription: PullSubscription
+
+    init(taking handle: OpaquePointer, from subscription: PullSubscription) {
+        self.handle = handle
+        self.subscription = subscription
+    }
+
+    /// The subject it was published on.
+    public var subject: String { swiftString(natsMsg_GetSubject(handle)) ?? "" }
+
+    /// Its headers (copied on each access).
+    public var headers: NATSHeaders { ackLock.withLock { _ in NATSHeaders(message: handle) } }
+
+    /// A copy of its body.
+    public var payload: [UInt8] { copyPayload(of: handle) }
+
+    /// Calls `body` with the body bytes without copying; the buffer is valid only inside `body`.
+    public func withPayload<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let length = Int(natsMsg_GetDataLength(handle))
+        return try withExtendedLifetime(self) {
+            try body(UnsafeRawBufferPointer(start: length > 0 ? natsMsg_GetData(handle) : nil, count: length))
+        }
+    }
+
+    /// Its stream/consumer position and delivery count.
+    public func metadata() throws -> JetStreamMetadata {
+        var meta: UnsafeMutablePointer<jsMsgMetaData>?
+        try NATSError.check(natsMsg_GetMetaData(&meta, handle), "read JetStream metadata")
+        guard let meta else { throw NATSError(code: .invalidMessage, operation: "read JetStream metadata") }
+        defer { jsMsgMetaData_Destroy(meta) }
+        let m = meta.pointee
+        return JetStreamMetadata(
+            streamSequence: m.Sequence.Stream, consumerSequence: m.Sequence.Consumer, numDelivered: m.NumDelivered,
+            numPending: m.NumPending, timestampNanoseconds: m.Timestamp, stream: swiftString(m.Stream) ?? "",
+            consumer: swiftString(m.Consumer) ?? "")
+    }
+
+    /// Acknowledges processing: the server will not redeliver it.
+    public func ack() throws { try acknowledge("ack") { natsMsg_Ack($0, nil) } }
+
+    /// Asks for redelivery, after `delay` if given (otherwise at once).
+    public func nak(delay: Duration? = nil) throws {
+        try acknowledge("nak") { message in
+            if let delay { natsMsg_NakWithDelay(message, delay.natsMilliseconds, nil) } else { natsMsg_Nak(message, nil) }
+        }
+    }
+
+    /// Tells the server never to redeliver it (poison message).
+    public func term() throws { try acknowledge("term") { natsMsg_Term($0, nil) } }
+
+    /// Resets the ack-wait timer while processing takes long.
+    public func inProgress() throws { try acknowledge("in-progress") { natsMsg_InProgress($0, nil) } }
+
+    private func acknowledge(_ kind: String, _ call: (OpaquePointer) -> natsStatus) throws {
+        let status = ackLock.withLock { _ in call(handle) }
+        try NATSError.check(status, "\(kind) JetStream message on '\(subject)'")
+    }
+
+    deinit {
+        natsMsg_Destroy(handle)
+    }
+}

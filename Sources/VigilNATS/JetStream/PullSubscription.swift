@@ -1,0 +1,66 @@
+import CNATS
+import Synchronization
+
+/// A pull subscription bound to an existing durable consumer, owning one cnats `natsSubscription`.
+///
+/// `fetch` calls are serialized; give each worker thread its own subscription for parallel fetching.
+// @unchecked: the handle is immutable and every fetch runs under `fetchLock`.
+public final class PullSubscription: @unchecked Sendable {
+    let handle: OpaquePointer
+    /// Keeps the context (and so the connection) alive as long as the subscription.
+    let jetStream: JetStream
+    private let fetchLock = Mutex<Void>(())
+    /// The durable consumer's name.
+    public let durable: String
+
+    init(handle: OpaquePointer, jetStream: JetStream, durable: String) {
+        self.handle = handle
+        self.jetStream = jetStream
+        self.durable = durable
+    }
+
+    /// Returns up to `batch` messages, as soon as some are available, or an empty array after `timeout`.
+    public func fetch(batch: Int, timeout: Duration) throws -> [JetStreamMessage] {
+        guard batch > 0 else { return [] }
+        return try fetchLock.withLock { _ in
+            var list = natsMsgList()
+            var errorCode = jsErrCode(0)
+            let status = natsSubscription_Fetch(&list, handle, Int32(clamping: batch), max(timeout.natsMilliseconds, 1), &errorCode)
+            defer { natsMsgList_Destroy(&list) }
+            if status == NATS_TIMEOUT { return [] }
+            try NATSError.check(status, "fetch from consumer '\(durable)'", jetStream: errorCode)
+            var messages: [JetStreamMessage] = []
+            messages.reserveCapacity(Int(list.Count))
+            for index in 0..<Int(list.Count) {
+                guard let message = list.Msgs[index] else { continue }
+                // Take ownership: clearing the slot stops natsMsgList_Destroy from destroying it.
+                list.Msgs[index] = nil
+                messages.append(JetStreamMessage(taking: message, from: self))
+            }
+            return messages
+        }
+    }
+
+    deinit {
+        // Destroying (not unsubscribing) leaves the durable consumer on the server for the next run.
+        natsSubscription_Destroy(handle)
+    }
+}
+
+extension JetStream {
+    /// Binds a pull subscription to the existing durable consumer `durable` on `stream`.
+    public func pullSubscribe(stream: String, durable: String, filterSubject: String? = nil) throws -> PullSubscription {
+        let operation = "pull subscribe to '\(durable)' on '\(stream)'"
+        let arena = CStringArena()
+        var options = jsSubOptions()
+        try NATSError.check(jsSubOptions_Init(&options), operation)
+        options.Stream = arena.copy(stream)
+        options.Consumer = arena.copy(durable)
+        var subscription: OpaquePointer?
+        var errorCode = jsErrCode(0)
+        let subject = filterSubject ?? ""
+        try NATSError.check(js_PullSubscribe(&subscription, handle, subject, durable, nil, &options, &errorCode), operation, jetStream: errorCode)
+        guard let subscription else { throw NATSError(code: .other, operation: operation, detail: "no subscription returned") }
+        return withExtendedLifetime(arena) { PullSubscription(handle: subscription, jetStream: self, durable: durable) }
+    }
+}

@@ -1,0 +1,54 @@
+import Synchronization
+import Testing
+@testable import VigilNATS
+
+/// End-to-end smoke tests: the shape Vigil uses, with no timing assertions.
+@Suite struct SmokeTests {
+    @Test func batchPublishThenPullAndAckDrainsTheConsumer() throws {
+        let fixture = try StreamFixture()
+        // Bulk publishing on its own connection, as NOTES.md advises.
+        let publisher = try connect(name: "vigil-tests-bulk", sendAsap: false).jetStream()
+        try fixture.jetStream.ensureConsumer(stream: fixture.name, ConsumerConfiguration(durableName: "pipeline", filterSubject: "\(fixture.subject).>"))
+        let subscription = try fixture.jetStream.pullSubscribe(stream: fixture.name, durable: "pipeline")
+        let total = 1_000
+        try publisher.publishBatch((0..<total).map {
+            OutboundMessage(subject: "\(fixture.subject).events", payload: Array("event-\($0)".utf8), headers: ["Ce-Id": "\($0)"], messageID: "e-\($0)")
+        })
+        var seen = Set<String>()
+        while seen.count < total {
+            let batch = try subscription.fetch(batch: 64, timeout: .seconds(2))
+            if batch.isEmpty { break }
+            #expect(batch.count <= 64)
+            for message in batch { seen.insert(message.headers["Ce-Id"] ?? "?") }
+            for message in batch { try message.ack() }
+        }
+        try fixture.connection.flush()
+        #expect(seen.count == total)
+        let info = try fixture.jetStream.consumerInfo(stream: fixture.name, durable: "pipeline")
+        #expect(info.pending == 0)
+        #expect(info.ackPending == 0)
+    }
+
+    @Test func pendingLimitsBoundWhatASlowHandlerQueues() throws {
+        var configuration = NATSConfiguration(url: try natsURL())
+        configuration.pendingMessagesLimit = 10
+        let subscriber = try NATSConnection(configuration: configuration)
+        let publisher = try connect()
+        let subject = "vt.slow.\(uniqueName("s"))"
+        let release = Atomic<Bool>(false)
+        let received = Counter()
+        let subscription = try subscriber.subscribe(subject: subject) { _ in
+            while !release.load(ordering: .acquiring) { pause(milliseconds: 1) }
+            received.increment()
+        }
+        try subscriber.flush()
+        for _ in 0..<200 { try publisher.publish(subject: subject, payload: [1]) }
+        try publisher.flush()
+        try subscriber.flush()  // all 200 reached the subscriber's connection
+        release.store(true, ordering: .releasing)
+        pause(milliseconds: 200)
+        #expect(received.value >= 1)
+        #expect(received.value <= 12)  // one in the handler + at most the 10 queued (+1 slack); the rest dropped
+        subscription.unsubscribe()
+    }
+}
