@@ -15,6 +15,13 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.0"),
     ],
     targets: [
         // C libraries: module maps and shim headers only.
@@ -42,9 +49,30 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Wiring: configuration, the pipelines, the HTTP API and the service lifecycle.
+        .target(
+            name: "VigilService",
+            dependencies: [
+                "VigilCore", "VigilNATS", "VigilRedis", "VigilPostgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // A thin command line: flags become options, everything else lives in VigilService.
         .executableTarget(
             name: "vigil",
-            dependencies: ["VigilCore", "VigilNATS", "VigilRedis", "VigilPostgres"],
+            dependencies: [
+                "VigilService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -52,5 +80,10 @@ let package = Package(
         .testTarget(name: "VigilNATSTests", dependencies: ["VigilNATS"], swiftSettings: swiftSettings),
         .testTarget(name: "VigilRedisTests", dependencies: ["VigilRedis"], swiftSettings: swiftSettings),
         .testTarget(name: "VigilPostgresTests", dependencies: ["VigilPostgres"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VigilServiceTests",
+            dependencies: ["VigilService"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

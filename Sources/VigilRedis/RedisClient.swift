@@ -44,7 +44,7 @@ public final class RedisClient: Sendable {
     /// Leases a connection to `body`, which runs on the client's own dispatch queue, so the
     /// cooperative pool never blocks. Waiting for a free connection does not block a thread;
     /// that wait is not cancellable, but a task already cancelled is refused at once.
-    public func withConnection<T: Sendable>(_ body: @Sendable (RedisConnection) throws -> T) async throws -> T {
+    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (RedisConnection) throws -> T) async throws -> T {
         try Task.checkCancellation()
         var refused = false
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -57,12 +57,11 @@ public final class RedisClient: Sendable {
             }
         }
         if refused { throw closedError }
-        // Safe: the continuation resumes only after `body` has returned on the queue.
-        return try await withoutActuallyEscaping(body) { escapable in
-            try await withCheckedThrowingContinuation { continuation in
-                queue.async {
-                    continuation.resume(with: Result { try self.leased(escapable) })
-                }
+        // The body escapes into the queue's block, which may be released only after the
+        // continuation resumes, so it must be @escaping (withoutActuallyEscaping traps here).
+        return try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                continuation.resume(with: Result { try self.leased(body) })
             }
         }
     }

@@ -54,6 +54,16 @@ public struct PolicySet: Sendable {
         self.rejected = rejected
     }
 
+    /// The same policies with more rejections listed (e.g. rows that could not even be read).
+    public func adding(rejections more: [PolicyError]) -> PolicySet {
+        PolicySet(policies: policies, rejected: rejected + more)
+    }
+
+    private init(policies: [CompiledPolicy], rejected: [PolicyError]) {
+        self.policies = policies
+        self.rejected = rejected
+    }
+
     /// The empty set.
     public static let empty = PolicySet(definitions: [])
 

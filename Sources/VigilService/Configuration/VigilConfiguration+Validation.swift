@@ -1,0 +1,48 @@
+import Foundation
+import VigilCore
+
+extension VigilConfiguration {
+    /// Checks the values that only make sense together, naming the key at fault.
+    func validate() throws(ConfigurationError) {
+        if nats.url.trimmingCharacters(in: .whitespaces).isEmpty { throw ConfigurationError(key: "nats.url", "must not be empty") }
+        for url in nats.url.split(separator: ",") where !(url.hasPrefix("nats://") || url.hasPrefix("tls://")) {
+            throw ConfigurationError(key: "nats.url", "expected nats://host:port or tls://host:port URLs, got '\(url.prefix(60))'")
+        }
+        if (nats.tlsCertFile == nil) != (nats.tlsKeyFile == nil) {
+            throw ConfigurationError(key: "nats.tls_cert_file", "tls_cert_file and tls_key_file must be given together")
+        }
+        guard database.url.hasPrefix("postgres://") || database.url.hasPrefix("postgresql://") || database.url.contains("=") else {
+            throw ConfigurationError(key: "database.url", "expected postgresql://user@host:port/db or a libpq conninfo string")
+        }
+        guard redis.url.hasPrefix("redis://") || redis.url.hasPrefix("unix://") else {
+            throw ConfigurationError(key: "redis.url", "expected redis://host:port/db or unix:///path")
+        }
+        _ = try HTTPAddress(http.address, key: "http.addr")
+        if decisions.ackWait < 1 { throw ConfigurationError(key: "decisions.ack_wait", "must be at least 1s") }
+        if decisions.fetchWait > 5 { throw ConfigurationError(key: "decisions.fetch_wait", "must be at most 5s so shutdown stays prompt") }
+        if limits.maxPayloadBytes > Int(streams.decisions.maxMessageSize) {
+            throw ConfigurationError(key: "limits.max_payload_bytes", "must not exceed streams.decisions.max_message_size")
+        }
+        for stream in [streams.decisions, streams.events, streams.deadLetters] where stream.duplicateWindow > stream.maxAge {
+            throw ConfigurationError(key: "streams.\(stream.name).duplicate_window", "must not exceed max_age")
+        }
+        if let token = http.adminToken, token.count < 16 {
+            throw ConfigurationError(key: "http.admin_token", "must be at least 16 characters")
+        }
+    }
+}
+
+/// A `host:port` listen address.
+struct HTTPAddress: Sendable, Equatable {
+    var host: String
+    var port: Int
+
+    init(_ text: String, key: String) throws(ConfigurationError) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else {
+            throw ConfigurationError(key: key, "expected host:port, got '\(text.prefix(60))'")
+        }
+        let host = String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        self.host = host.isEmpty ? "0.0.0.0" : host
+        self.port = port
+    }
+}

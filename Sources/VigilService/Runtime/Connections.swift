@@ -1,0 +1,108 @@
+import Foundation
+import Logging
+import VigilCore
+import VigilNATS
+import VigilPostgres
+import VigilRedis
+
+/// The server connections of one Vigil instance. NATS uses three connections, as NOTES.md
+/// advises: fetching/acking, bulk publishing, and latency-sensitive request-reply (SendAsap).
+struct Connections: Sendable {
+    let consume: NATSConnection
+    let publish: NATSConnection
+    let service: NATSConnection
+    let jetStreamConsume: JetStream
+    let redis: RedisClient
+    let postgres: PostgresClient
+    let postgresConfiguration: PostgresConfiguration
+
+    static func open(_ configuration: VigilConfiguration, logger: Logger) throws -> Connections {
+        var pg = try named("database.url") { try PostgresConfiguration(url: configuration.database.url) }
+        pg.applicationName = configuration.instanceID
+        pg.poolSize = configuration.database.poolSize
+        if configuration.database.migrateOnStart {
+            let directory = try Migrations.directory(configured: configuration.database.migrationsDirectory)
+            try Migrations.apply(configuration: pg, directory: directory, logger: logger)
+        }
+        let postgres = PostgresClient(configuration: pg, logger: logger)
+
+        let redisConfiguration = try named("redis.url") { try RedisConfiguration(url: configuration.redis.url) }
+        let redis = try RedisClient(configuration: redisConfiguration, poolSize: configuration.redis.poolSize, logger: logger)
+        try named("redis.url") { try redis.ping() }
+
+        func nats(_ role: String, sendAsap: Bool = false) throws -> NATSConnection {
+            var options = NATSConfiguration(url: configuration.nats.url)
+            options.name = "\(configuration.instanceID)-\(role)"
+            options.user = configuration.nats.user
+            options.password = configuration.nats.password
+            options.token = configuration.nats.token
+            options.credentialsFile = configuration.nats.credentialsFile
+            if configuration.nats.tlsCAFile != nil || configuration.nats.tlsCertFile != nil {
+                options.tls = .init(caFile: configuration.nats.tlsCAFile, certFile: configuration.nats.tlsCertFile,
+                                    keyFile: configuration.nats.tlsKeyFile)
+            }
+            options.maxReconnect = configuration.nats.maxReconnect
+            options.reconnectWait = .milliseconds(Int64(configuration.nats.reconnectWait * 1000))
+            options.sendAsap = sendAsap
+            return try named("nats.url") { try NATSConnection(configuration: options, logger: logger) }
+        }
+        let consume = try nats("consume")
+        let publish = try nats("publish")
+        let service = try nats("service", sendAsap: true)
+        let jetStream = try consume.jetStream()
+        for stream in [configuration.streams.decisions, configuration.streams.events, configuration.streams.deadLetters] {
+            var streamConfiguration = StreamConfiguration(name: stream.name, subjects: stream.subjects)
+            streamConfiguration.maxAge = .milliseconds(Int64(stream.maxAge * 1000))
+            streamConfiguration.maxBytes = stream.maxBytes
+            streamConfiguration.maxMessageSize = stream.maxMessageSize
+            streamConfiguration.duplicateWindow = .milliseconds(Int64(stream.duplicateWindow * 1000))
+            try jetStream.ensureStream(streamConfiguration)
+        }
+        var consumer = ConsumerConfiguration(durableName: configuration.decisions.durableName)
+        consumer.ackWait = .milliseconds(Int64(configuration.decisions.ackWait * 1000))
+        consumer.maxAckPending = configuration.decisions.maxAckPending
+        consumer.maxDeliver = -1
+        try jetStream.ensureConsumer(stream: configuration.streams.decisions.name, consumer)
+        return Connections(consume: consume, publish: publish, service: service, jetStreamConsume: jetStream,
+                           redis: redis, postgres: postgres, postgresConfiguration: pg)
+    }
+
+    var readinessChecks: [ReadinessCheck] {
+        let connections = [consume, publish, service]
+        let redis = self.redis, postgres = self.postgres
+        return [
+            ReadinessCheck(name: "nats") {
+                guard connections.allSatisfy(\.isConnected) else { throw ReadinessError("not connected") }
+            },
+            ReadinessCheck(name: "redis") { try await redis.ping() },
+            ReadinessCheck(name: "postgres") { _ = try await postgres.withConnection { try $0.query("SELECT 1") } },
+        ]
+    }
+
+    func close() {
+        for connection in [service, consume, publish] { connection.drainAndClose() }
+        redis.close()
+        postgres.close()
+    }
+
+    /// Prefixes an adapter's error with the configuration key it came from.
+    private static func named<T>(_ key: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw StartupError(key: key, underlying: "\(error)")
+        }
+    }
+}
+
+/// Start-up failed while using the value of `key`.
+struct StartupError: Error, CustomStringConvertible {
+    var key: String
+    var underlying: String
+    var description: String { "cannot start: `\(key)`: \(underlying)" }
+}
+
+struct ReadinessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

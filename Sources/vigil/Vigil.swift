@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VigilService
+
+@main
+struct Vigil: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vigil",
+        abstract: "Policy-enforcement stream processor for trading platforms.",
+        subcommands: [Run.self, Migrate.self, CheckConfig.self, Demo.self, Version.self],
+        defaultSubcommand: Run.self)
+}
+
+/// Flags shared by every command that needs a configuration.
+struct ConfigurationOptions: ParsableArguments {
+    @Option(name: .long, help: "YAML configuration file (default: $VIGIL_CONFIG, else none).")
+    var config: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override one key, e.g. --set decisions.batch_size=512.", valueName: "key=value"))
+    var overrides: [String] = []
+
+    @Option(name: .long, help: "Override log_level.")
+    var logLevel: String?
+
+    func load() throws -> VigilConfiguration {
+        var values: [String: String] = [:]
+        for item in overrides {
+            guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
+                throw ValidationError("--set expects key=value, got '\(item)'")
+            }
+            values[String(item[..<equals])] = String(item[item.index(after: equals)...])
+        }
+        if let logLevel { values["log_level"] = logLevel }
+        let file = config ?? ProcessInfo.processInfo.environment["VIGIL_CONFIG"]
+        do {
+            return try ConfigurationLoader().load(file: file, overrides: values)
+        } catch {
+            throw CLIError(message: error.description, exitCode: 2)
+        }
+    }
+}
+
+/// A failure printed as one line on stderr, with the given exit code.
+struct CLIError: Error, CustomStringConvertible {
+    var message: String
+    var exitCode: Int32
+    var description: String { message }
+}
+
+func makeLogger(_ configuration: VigilConfiguration) -> Logger {
+    let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
+    }
+    var logger = Logger(label: "vigil")
+    logger[metadataKey: "instance"] = "\(configuration.instanceID)"
+    return logger
+}
+
+func exitOnFailure(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as CLIError {
+        FileHandle.standardError.write(Data("vigil: \(error.message)\n".utf8))
+        throw ExitCode(error.exitCode)
+    } catch let error as ValidationError {
+        throw error
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        FileHandle.standardError.write(Data("vigil: \(error)\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the service until SIGTERM or SIGINT.")
+    @OptionGroup var options: ConfigurationOptions
+
+    func run() async throws {
+        try await exitOnFailure {
+            let configuration = try options.load()
+            try await VigilRuntime.run(configuration, logger: makeLogger(configuration))
+        }
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations and exit.")
+    @OptionGroup var options: ConfigurationOptions
+
+    func run() async throws {
+        try await exitOnFailure {
+            let configuration = try options.load()
+            let applied = try VigilTasks.migrate(configuration, logger: makeLogger(configuration))
+            print(applied.isEmpty ? "database is up to date" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
+        }
+    }
+}
+
+struct CheckConfig: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "check-config",
+                                                    abstract: "Validate the configuration and print it with secrets redacted.")
+    @OptionGroup var options: ConfigurationOptions
+
+    func run() async throws {
+        try await exitOnFailure {
+            print(try options.load().redactedDescription)
+        }
+    }
+}
+
+struct Version: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the version.")
+    func run() async throws { print("vigil \(VigilTasks.version)") }
+}
