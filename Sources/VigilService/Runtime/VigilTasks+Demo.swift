@@ -77,7 +77,8 @@ extension VigilTasks {
             } else if let violation = data["violation"] as? [String: Any] {
                 summary = "\(violation["violation_type"] ?? "?"): \(violation["description"] ?? "")"
             } else {
-                summary = "refused: \((data["error"] as? [String: Any])?["message"] ?? "?")"
+                let error = data["error"] as? [String: Any] ?? [:]
+                summary = "refused (\(error["code"] ?? "?")): \(error["field"].map { "`\($0)` " } ?? "")\(error["message"] ?? "?")"
             }
             lines.append("  \(message.subject)  \(summary)")
         }
