@@ -34,8 +34,10 @@ public struct RedisPortfolioStateStore: PortfolioStateStore {
         var states: [String: PortfolioState] = [:]
         for (id, reply) in zip(ids, replies) {
             if let message = reply.errorMessage { throw RedisError(code: .server, message: "HGET portfolio state: \(message)") }
-            guard let bytes = reply.bytes else { continue }
-            states[id] = try decoder.decode(PortfolioState.self, from: Data(bytes))
+            // A snapshot that no longer decodes (e.g. written under other limits) counts as absent,
+            // so the decision is dead-lettered instead of blocking its whole batch forever.
+            guard let bytes = reply.bytes, let state = try? decoder.decode(PortfolioState.self, from: Data(bytes)) else { continue }
+            states[id] = state
         }
         return states
     }
