@@ -30,7 +30,9 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // The pure engine: models, decoding, rules, state-store protocols and in-memory stores.
-        .target(name: "VigilCore", swiftSettings: swiftSettings),
+        .target(name: "VigilCore", dependencies: ["VigilDigest"], swiftSettings: swiftSettings),
+        // SHA-1 for Redis script names and name-based UUIDs; shared so it exists once.
+        .target(name: "VigilDigest", swiftSettings: swiftSettings),
 
         // Adapters: one per server, each testable alone against the real server.
         .target(
@@ -40,7 +42,7 @@ let package = Package(
         ),
         .target(
             name: "VigilRedis",
-            dependencies: ["CHiredis", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CHiredis", "VigilDigest", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -78,7 +80,7 @@ let package = Package(
 
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"], swiftSettings: swiftSettings),
         .testTarget(name: "VigilNATSTests", dependencies: ["VigilNATS"], swiftSettings: swiftSettings),
-        .testTarget(name: "VigilRedisTests", dependencies: ["VigilRedis"], swiftSettings: swiftSettings),
+        .testTarget(name: "VigilRedisTests", dependencies: ["VigilRedis", "VigilDigest"], swiftSettings: swiftSettings),
         .testTarget(name: "VigilPostgresTests", dependencies: ["VigilPostgres"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VigilServiceTests",

@@ -1,3 +1,4 @@
+import VigilDigest
 /// A Lua script run with `EVALSHA`; its SHA-1 is computed locally, as Redis computes it.
 public struct RedisScript: Sendable, Hashable {
     /// The Lua source.
@@ -8,6 +9,6 @@ public struct RedisScript: Sendable, Hashable {
     /// Wraps `source` and computes its SHA-1.
     public init(_ source: String) {
         self.source = source
-        self.sha1 = sha1Hex(Array(source.utf8))
+        self.sha1 = SHA1.hex(Array(source.utf8))
     }
 }

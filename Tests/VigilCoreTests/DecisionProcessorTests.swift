@@ -103,13 +103,6 @@ struct DecisionProcessorTests {
 
 @Suite("Support")
 struct SupportTests {
-    @Test func sha1MatchesKnownVectors() {
-        let hex = { (bytes: [UInt8]) in bytes.map { String(format: "%02x", $0) }.joined() }
-        #expect(hex(SHA1.hash(Array("abc".utf8))) == "a9993e364706816aba3e25717850c26c9cd0d89d")
-        #expect(hex(SHA1.hash([])) == "da39a3ee5e6b4b0d3255bfef95601890afd80709")
-        #expect(hex(SHA1.hash(Array(repeating: 0x61, count: 1_000_000))) == "34aa973cd4c4daa4f61eeb2bdbad27316534016f")
-    }
-
     @Test func subjectTokensAreSanitized() {
         #expect(SubjectToken.sanitize("a.b*c>d e") == "a_b_c_d_e")
         #expect(SubjectToken.sanitize("") == "_")

@@ -1,3 +1,4 @@
+import VigilDigest
 import Testing
 @testable import VigilRedis
 
@@ -9,7 +10,7 @@ import Testing
         ("The quick brown fox jumps over the lazy dog", "2fd4e1c67a2d28fced849ee1bb76e7391b93eb12"),
     ])
     func knownVectors(input: String, expected: String) {
-        #expect(sha1Hex(Array(input.utf8)) == expected)
+        #expect(SHA1.hex(Array(input.utf8)) == expected)
     }
 
     /// Lengths around the 56- and 64-byte padding boundaries (checked against `sha1sum`).
@@ -21,15 +22,15 @@ import Testing
         (65, "78c741ddc482e4cdf8c474a0876347a0905b6233"),
     ])
     func paddingBoundaries(length: Int, expected: String) {
-        #expect(sha1Hex([UInt8](repeating: UInt8(ascii: "x"), count: length)) == expected)
+        #expect(SHA1.hex([UInt8](repeating: UInt8(ascii: "x"), count: length)) == expected)
     }
 
     @Test func oneMillionA() {
-        #expect(sha1Hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)) == "34aa973cd4c4daa4f61eeb2bdbad27316534016f")
+        #expect(SHA1.hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)) == "34aa973cd4c4daa4f61eeb2bdbad27316534016f")
     }
 
     @Test func scriptNamesItsSourceBySHA1() {
-        #expect(RedisScript("return 1").sha1 == sha1Hex(Array("return 1".utf8)))
+        #expect(RedisScript("return 1").sha1 == SHA1.hex(Array("return 1".utf8)))
         #expect(RedisScript("return 1").sha1.count == 40)
     }
 }

@@ -1,4 +1,5 @@
 public import Foundation
+import VigilDigest
 
 /// Name-based UUIDs (version 5): the same fact always gets the same id, so a redelivered input
 /// re-publishes an event JetStream recognizes as a duplicate and re-inserts a row that conflicts.

@@ -1,7 +1,16 @@
-/// SHA-1 (FIPS 180-4) of `bytes`, as 40 lowercase hex digits.
-///
-/// Only used to name Lua scripts the way Redis does (`EVALSHA`); not for anything security-related.
-func sha1Hex(_ bytes: [UInt8]) -> String {
+/// SHA-1 (FIPS 180-4). Used to name Lua scripts the way Redis does (`EVALSHA`) and to derive
+/// name-based (version 5) UUIDs; never for anything security-related.
+public enum SHA1 {
+    /// The 40 lowercase hex digits of the digest of `bytes`.
+    public static func hex(_ bytes: [UInt8]) -> String {
+        hash(bytes).map { byte in
+            let digits = Array("0123456789abcdef".utf8)
+            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]], as: UTF8.self)
+        }.joined()
+    }
+
+    /// The 20-byte digest of `bytes`.
+    public static func hash(_ bytes: [UInt8]) -> [UInt8] {
     var state: (UInt32, UInt32, UInt32, UInt32, UInt32) = (0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0)
     var message = bytes
     let bitLength = UInt64(bytes.count) &* 8
@@ -33,12 +42,13 @@ func sha1Hex(_ bytes: [UInt8]) -> String {
         }
         state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e)
     }
-    return [state.0, state.1, state.2, state.3, state.4].map(hex8).joined()
-}
-
-private func hex8(_ word: UInt32) -> String {
-    let digits = String(word, radix: 16)
-    return String(repeating: "0", count: 8 - digits.count) + digits
+    var digest: [UInt8] = []
+    digest.reserveCapacity(20)
+    for word in [state.0, state.1, state.2, state.3, state.4] {
+        for shift in stride(from: 24, through: 0, by: -8) { digest.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
+    }
+    return digest
+    }
 }
 
 extension UInt32 {
