@@ -2,6 +2,13 @@
 protocol PolicyRule: Sendable {
     /// Checks a decision; never throws: a rule that cannot judge reports a violation instead.
     func evaluate(_ context: EvaluationContext, policy: PolicyHeader) -> RuleOutcome
+    /// Limits that need shared state (checked and recorded by a ``DecisionWindowStore`` after the
+    /// stateless rules pass).
+    var windowLimits: [WindowLimit] { get }
+}
+
+extension PolicyRule {
+    var windowLimits: [WindowLimit] { [] }
 }
 
 /// What a rule sees of the policy it belongs to.

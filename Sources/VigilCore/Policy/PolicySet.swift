@@ -22,6 +22,9 @@ public struct CompiledPolicy: Sendable {
         scope = definition.portfolioIDs.flatMap { $0.isEmpty ? nil : Set($0) }
     }
 
+    /// Limits of this policy that need shared window state.
+    public var windowLimits: [WindowLimit] { rule.windowLimits }
+
     /// Whether the policy is enabled and covers the portfolio.
     public func applies(to portfolioID: String) -> Bool {
         definition.enabled && (scope?.contains(portfolioID) ?? true)

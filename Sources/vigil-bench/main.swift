@@ -1,0 +1,2 @@
+// The benchmark harness lands here; see docs/performance.md.
+print("vigil-bench: not built yet")
