@@ -21,6 +21,8 @@ public enum PostgresValue: Sendable, Hashable {
     case json(String)
     /// `bytea`.
     case bytea([UInt8])
+    /// `text[]`; every element quoted, so commas, quotes, braces and `NULL` stay literal text.
+    case textArray([String])
 
     /// The PostgreSQL type OID the parameter is declared with (0 lets the server infer it).
     var typeOID: UInt32 {
@@ -34,6 +36,7 @@ public enum PostgresValue: Sendable, Hashable {
         case .uuid: 2950
         case .json: 3802
         case .bytea: 17
+        case .textArray: 1009
         }
     }
 
@@ -48,6 +51,7 @@ public enum PostgresValue: Sendable, Hashable {
         case .timestamp(let date): PostgresTimestamp.format(date)
         case .uuid(let value): value.uuidString
         case .bytea(let bytes): Self.hex(bytes)
+        case .textArray(let items): Self.arrayLiteral(items)
         }
     }
 
@@ -56,6 +60,13 @@ public enum PostgresValue: Sendable, Hashable {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
         return "\(value)"
+    }
+
+    private static func arrayLiteral(_ items: [String]) -> String {
+        let quoted = items.map { item in
+            "\"" + item.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        return "{" + quoted.joined(separator: ",") + "}"
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)

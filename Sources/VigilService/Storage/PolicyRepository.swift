@@ -45,28 +45,8 @@ public struct PolicyRepository: Sendable {
         } catch {
             throw PolicyError(policyName: name, field: "policy_rules", "is not valid JSON")
         }
-        let portfolios = try row.isNull("portfolio_ids") ? nil : Self.parseTextArray(try row.string("portfolio_ids"))
+        let portfolios = try row.isNull("portfolio_ids") ? nil : try row.stringArray("portfolio_ids")
         return PolicyDefinition(policyName: name, policyType: type, rules: rules, enforcementLevel: level,
                                 enabled: try row.bool("enabled"), portfolioIDs: portfolios)
     }
-
-    /// Parses PostgreSQL's text form of a `text[]` (`{a,"b c"}`).
-    static func parseTextArray(_ text: String) -> [String] {
-        var items: [String] = []
-        var current = ""
-        var quoted = false, escaped = false, sawQuote = false
-        for char in text.dropFirst().dropLast() {
-            if escaped { current.append(char); escaped = false; continue }
-            switch char {
-            case "\\" where quoted: escaped = true
-            case "\"": quoted.toggle(); sawQuote = true
-            case "," where !quoted:
-                items.append(current); current = ""; sawQuote = false
-            default: current.append(char)
-            }
-        }
-        if !current.isEmpty || sawQuote { items.append(current) }
-        return items
-    }
 }
-
