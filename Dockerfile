@@ -13,11 +13,11 @@ RUN apt-get update \
         pkg-config libnats-dev libhiredis-dev libpq-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# Resolve dependencies in their own layer so source edits do not refetch them.
+# SwiftPM checks every target's folder when it loads the manifest, so Tests/ comes too.
 COPY Package.swift ./
-RUN swift package resolve
 COPY Sources ./Sources
 COPY Tests ./Tests
+RUN swift package resolve
 # The Swift runtime and Foundation are linked statically; the C libraries stay shared.
 RUN swift build -c release --product vigil --static-swift-stdlib \
  && install -D "$(swift build -c release --show-bin-path)/vigil" /out/vigil
