@@ -41,8 +41,8 @@ struct DecisionProcessorTests {
 
     @Test func eventIDIsTheVersion5UUIDOfTheDecision() throws {
         guard case .validated(let result) = try processor.process([message(Fixtures.requestJSON)])[0] else { return }
-        // uuid.uuid5(UUID('6f2d1f0c-…'), 'policy_validation_completed\x1fd-1') in Python.
-        #expect(result.events[0].id == "bd209731-8360-5719-8f68-bb298d9140ef")
+        // uuid.uuid5(UUID('6f2d1f0c-…'), 'policy_validation_completed\x1fpf-1\x1fd-1') in Python.
+        #expect(result.events[0].id == "540e9dba-bd93-5c34-977a-fc3d73126198")
     }
 
     @Test func violationProducesARecordAndAViolationEvent() throws {
@@ -113,5 +113,19 @@ struct SupportTests {
         #expect(Severity(text: "p0") == .critical)
         #expect(Severity.low.priority == "P3")
         #expect(Severity.critical > Severity.high)
+    }
+}
+
+@Suite("Violation ids")
+struct ViolationIDTests {
+    @Test func twoOrdersOnOneSymbolBreakingOneLimitGetTwoIDs() throws {
+        let registry = PolicyRegistry(PolicySet(definitions: [Fixtures.positionLimit(["max_order_value": .number(1_000)])]))
+        let processor = DecisionProcessor(policies: registry, portfolios: InMemoryPortfolioStateStore(), clock: ManualClock())
+        let request = PolicyValidationRequest(decision: Fixtures.decision([Fixtures.buy("NVDA", 10, at: 500), Fixtures.buy("NVDA", 20, at: 500)]),
+                                              portfolioState: Fixtures.state())
+        let result = try processor.validate(request)
+        #expect(result.violations.count == 2)
+        #expect(Set(result.violations.map(\.id)).count == 2)
+        #expect(Set(result.events.map(\.id)).count == 3)
     }
 }

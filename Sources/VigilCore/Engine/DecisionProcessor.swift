@@ -136,11 +136,14 @@ public struct DecisionProcessor: Sendable {
         var events: [OutboundEvent] = []
         var records: [ViolationRecord] = []
         var violatedNames: [String] = []
-        for violation in verdict.response.violations {
+        for (position, violation) in verdict.response.violations.enumerated() {
             if violatedNames.last != violation.policyName { violatedNames.append(violation.policyName) }
-            let symbol = violation.suggestedAdjustment?.objectValue?["symbol"]?.stringValue ?? ""
-            let id = DeterministicID.uuid("violation", "policy", decision.decisionID, violation.policyName,
-                                          violation.violationType, symbol)
+            // The order the violation blames tells apart two orders on one symbol breaking one limit;
+            // violations that blame no order are told apart by their place in the verdict.
+            let adjustment = violation.suggestedAdjustment?.objectValue
+            let subject = adjustment?["order_index"]?.numberValue.map { "order:\(Int($0))" } ?? "at:\(position)"
+            let id = DeterministicID.uuid("violation", "policy", decision.portfolioID, decision.decisionID,
+                                          violation.policyName, violation.violationType, subject)
             let eventID = id.uuidString.lowercased()
             let data = PolicyViolationEventData(decisionID: decision.decisionID, portfolioID: decision.portfolioID, violation: violation)
             events.append(try event(id: eventID, type: "violation", subject: decision.decisionID, data: data,
@@ -151,7 +154,8 @@ public struct DecisionProcessor: Sendable {
         let data = PolicyValidationData(
             decisionID: decision.decisionID, portfolioID: decision.portfolioID, isCompliant: verdict.response.isCompliant,
             complianceScore: verdict.response.complianceScore, violations: violatedNames, policiesChecked: verdict.policiesChecked)
-        let completedID = DeterministicID.uuid("policy_validation_completed", decision.decisionID).uuidString.lowercased()
+        let completedID = DeterministicID.uuid("policy_validation_completed", decision.portfolioID, decision.decisionID)
+            .uuidString.lowercased()
         events.insert(try event(id: completedID, type: "policy_validation_completed", subject: decision.decisionID, data: data,
                                 on: "\(configuration.eventsPrefix).policy_validation_completed.\(portfolioToken)", at: now), at: 0)
         return DecisionResult(request: request, verdict: verdict, events: events, violations: records)

@@ -42,6 +42,7 @@ enum ConfigurationKeys {
             "decisions.workers": { c, v, k in c.decisions.workers = try ConfigValue.integer(v, key: k, in: 1...64) },
             "validation.subject": { c, v, _ in c.validation.subject = v },
             "validation.queue_group": { c, v, _ in c.validation.queueGroup = v },
+            "validation.subscribers": { c, v, k in c.validation.subscribers = try ConfigValue.integer(v, key: k, in: 1...64) },
             "limits.max_payload_bytes": { c, v, k in c.limits.maxPayloadBytes = Int(try ConfigValue.bytes(v, key: k)) },
             "limits.max_orders_per_decision": { c, v, k in c.limits.maxOrdersPerDecision = try ConfigValue.integer(v, key: k, in: 1...100_000) },
             "limits.max_positions": { c, v, k in c.limits.maxPositions = try ConfigValue.integer(v, key: k, in: 1...1_000_000) },

@@ -138,5 +138,7 @@ public struct VigilConfiguration: Sendable, Equatable {
         public var subject = "vigil.validate"
         /// Queue group shared by every instance.
         public var queueGroup = "vigil"
+        /// Subscriptions per instance; each answers requests on its own thread.
+        public var subscribers = 4
     }
 }

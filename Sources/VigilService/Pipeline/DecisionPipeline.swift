@@ -18,6 +18,7 @@ struct DecisionPipeline {
     let metrics: VigilMetrics
     let logger: Logger
     private let writer = ViolationWriter()
+    private let log = ValidationLogWriter()
 
     init(subscription: PullSubscription, publisher: JetStream, database: PostgresClient, processor: DecisionProcessor,
          configuration: VigilConfiguration.DecisionConsumer, metrics: VigilMetrics, logger: Logger) {
@@ -63,12 +64,19 @@ struct DecisionPipeline {
             let outcomes = try processor.process(inputs)
             var outbound: [OutboundMessage] = []
             var records: [ViolationRecord] = []
+            var logRows: [ValidationLogRow] = []
+            let validatedAt = Date(), elapsed = Self.seconds(since: started)
             var completed = 0, deadLettered = 0
             for outcome in outcomes {
                 switch outcome {
                 case .validated(let result):
                     completed += 1
                     records += result.violations
+                    let decision = result.request.decision
+                    logRows.append(ValidationLogRow(
+                        result: result, source: .stream,
+                        id: ValidationLogRow.streamID(portfolioID: decision.portfolioID, decisionID: decision.decisionID),
+                        validatedAt: validatedAt, durationSeconds: elapsed))
                     for event in result.events {
                         outbound.append(OutboundMessage(subject: event.subject, payload: Array(event.payload), messageID: event.id))
                     }
@@ -80,8 +88,15 @@ struct DecisionPipeline {
                 }
             }
             try step("publish_failed") { try publisher.publishBatch(outbound, timeout: .seconds(10)) }
-            if !records.isEmpty {
-                try step("database_failed") { _ = try database.withConnection { try writer.write(records, on: $0) } }
+            if !records.isEmpty || !logRows.isEmpty {
+                try step("database_failed") {
+                    try database.withConnection { connection in
+                        try connection.transaction { connection in
+                            try writer.write(records, on: connection)
+                            try log.write(logRows, on: connection)
+                        }
+                    }
+                }
             }
             for message in messages { try? message.ack() }
             metrics.output("policy_validation_completed", count: completed)

@@ -10,6 +10,7 @@ import VigilNATS
 struct ValidationResponder {
     let connection: NATSConnection
     let processor: DecisionProcessor
+    let log: ValidationLog
     let metrics: VigilMetrics
     let logger: Logger
 
@@ -22,7 +23,11 @@ struct ValidationResponder {
     func reply(for payload: Data) -> (body: Data, error: String?) {
         let encoder = OutputEncoder()
         do {
+            let started = ContinuousClock.now
             let result = try processor.validate(payload)
+            // Recorded before the reply: a caller never acts on a validation the log does not hold.
+            try log.record(ValidationLogRow(result: result, source: .requestReply, id: UUID(), validatedAt: Date(),
+                                            durationSeconds: DecisionPipeline.seconds(since: started)))
             return (try encoder.encode(result.verdict.response), nil)
         } catch let error as InputError {
             return ((try? encoder.encode(ErrorReply(error))) ?? Data(), error.code.rawValue)

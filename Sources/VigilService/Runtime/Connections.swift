@@ -17,12 +17,10 @@ struct Connections: Sendable {
     let postgresConfiguration: PostgresConfiguration
 
     static func open(_ configuration: VigilConfiguration, logger: Logger) throws -> Connections {
-        var pg = try named("database.url") { try PostgresConfiguration(url: configuration.database.url) }
-        pg.applicationName = configuration.instanceID
-        pg.poolSize = configuration.database.poolSize
+        let pg = try named("database.url") { try configuration.database.postgresConfiguration(applicationName: configuration.instanceID) }
         if configuration.database.migrateOnStart {
             let directory = try Migrations.directory(configured: configuration.database.migrationsDirectory)
-            try Migrations.apply(configuration: pg, directory: directory, logger: logger)
+            try named("database.url") { try Migrations.apply(configuration: pg, directory: directory, logger: logger) }
         }
         let postgres = PostgresClient(configuration: pg, logger: logger)
 
@@ -31,19 +29,7 @@ struct Connections: Sendable {
         try named("redis.url") { try redis.ping() }
 
         func nats(_ role: String, sendAsap: Bool = false) throws -> NATSConnection {
-            var options = NATSConfiguration(url: configuration.nats.url)
-            options.name = "\(configuration.instanceID)-\(role)"
-            options.user = configuration.nats.user
-            options.password = configuration.nats.password
-            options.token = configuration.nats.token
-            options.credentialsFile = configuration.nats.credentialsFile
-            if configuration.nats.tlsCAFile != nil || configuration.nats.tlsCertFile != nil {
-                options.tls = .init(caFile: configuration.nats.tlsCAFile, certFile: configuration.nats.tlsCertFile,
-                                    keyFile: configuration.nats.tlsKeyFile)
-            }
-            options.maxReconnect = configuration.nats.maxReconnect
-            options.reconnectWait = .milliseconds(Int64(configuration.nats.reconnectWait * 1000))
-            options.sendAsap = sendAsap
+            let options = configuration.nats.connectionOptions(instanceID: configuration.instanceID, role: role, sendAsap: sendAsap)
             return try named("nats.url") { try NATSConnection(configuration: options, logger: logger) }
         }
         let consume = try nats("consume")

@@ -31,34 +31,45 @@ public enum VigilRuntime {
             try connections.postgres.withConnection { try reloader.reload(on: $0) }
         }
 
+        let validationLog = ValidationLog(database: connections.postgres, logger: logger)
         let subscriptions = try await onDedicatedThread("vigil-subscribe") {
-            let responder = ValidationResponder(connection: connections.service, processor: processor, metrics: metrics, logger: logger)
+            let responder = ValidationResponder(connection: connections.service, processor: processor, log: validationLog,
+                                                metrics: metrics, logger: logger)
             let listener = PortfolioStateListener(connection: connections.service, publisher: connections.publish, store: portfolios,
                                                   processor: processor, limits: configuration.limits, metrics: metrics, logger: logger)
-            return SubscriptionSet([
-                try responder.subscribe(subject: configuration.validation.subject, queue: configuration.validation.queueGroup),
+            // Each subscription has its own cnats delivery thread; several let requests wait on the
+            // decision log's group commit in parallel.
+            let responders = try (0..<configuration.validation.subscribers).map { _ in
+                try responder.subscribe(subject: configuration.validation.subject, queue: configuration.validation.queueGroup)
+            }
+            return SubscriptionSet(responders + [
                 try listener.subscribe(subject: "trading.portfolios.*.state", queue: configuration.validation.queueGroup),
             ])
         }
 
-        let workers = DedicatedThreadService(name: "vigil-decisions", threads: configuration.decisions.workers) { _, stop in
-            do {
-                let subscription = try connections.jetStreamConsume.pullSubscribe(
-                    stream: configuration.streams.decisions.name, durable: configuration.decisions.durableName)
-                let publisher = try connections.publish.jetStream()
-                DecisionPipeline(subscription: subscription, publisher: publisher, database: connections.postgres, processor: processor,
-                                 configuration: configuration.decisions, metrics: metrics, logger: logger).run(until: stop)
-            } catch {
-                logger.critical("decision worker could not start", metadata: ["error": "\(error)"])
+        // Bound before the services start, so a missing consumer stops start-up instead of leaving a
+        // running Vigil that consumes nothing.
+        let pipelines = try await onDedicatedThread("vigil-bind") {
+            try (0..<configuration.decisions.workers).map { _ in
+                DecisionPipeline(
+                    subscription: try connections.jetStreamConsume.pullSubscribe(
+                        stream: configuration.streams.decisions.name, durable: configuration.decisions.durableName),
+                    publisher: try connections.publish.jetStream(), database: connections.postgres, processor: processor,
+                    configuration: configuration.decisions, metrics: metrics, logger: logger)
             }
         }
+        let workers = DedicatedThreadService(name: "vigil-decisions", threads: pipelines.count) { index, stop in
+            pipelines[index].run(until: stop)
+        }
         let policyLoop = DedicatedThreadService(name: "vigil-policy-reload") { _, stop in reloader.run(until: stop) }
+        let logLoop = DedicatedThreadService(name: "vigil-decision-log") { _, stop in validationLog.run(until: stop) }
         let http = HTTPServer.application(
             address: try HTTPAddress(configuration.http.address, key: "http.addr"), metrics: metrics,
             checks: connections.readinessChecks, logger: logger)
 
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: policyLoop), .init(service: workers), .init(service: http)],
+            services: [.init(service: policyLoop), .init(service: logLoop), .init(service: subscriptions),
+                       .init(service: workers), .init(service: http)],
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
         logger.info("vigil started", metadata: ["instance": "\(configuration.instanceID)", "http": "\(configuration.http.address)"])
         do {
@@ -66,16 +77,14 @@ public enum VigilRuntime {
         } catch {
             logger.error("service stopped with an error", metadata: ["error": "\(error)"])
         }
-        try? await onDedicatedThread("vigil-stop") {
-            subscriptions.drain()
-            connections.close()
-        }
+        try? await onDedicatedThread("vigil-stop") { connections.close() }
         logger.info("vigil stopped")
     }
 }
 
-/// Subscriptions kept alive while Vigil runs (dropping one unsubscribes).
-final class SubscriptionSet: Sendable {
+/// Subscriptions kept alive while Vigil runs (dropping one unsubscribes); on graceful shutdown
+/// they are drained, so requests already delivered are answered.
+final class SubscriptionSet: Service, Sendable {
     // NATSSubscription is used only to drain at shutdown, from one thread.
     private nonisolated(unsafe) let subscriptions: [NATSSubscription]
 
@@ -85,5 +94,10 @@ final class SubscriptionSet: Sendable {
 
     func drain() {
         for subscription in subscriptions { try? subscription.drain(timeout: .seconds(5)) }
+    }
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try? await onDedicatedThread("vigil-drain") { self.drain() }
     }
 }

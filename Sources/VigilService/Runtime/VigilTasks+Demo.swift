@@ -16,20 +16,22 @@ extension VigilTasks {
     /// Installs a demo POSITION_LIMIT policy, publishes `count` decisions (every other one too
     /// large) and one malformed input, and reports the events and violation rows that came back.
     public static func demo(_ configuration: VigilConfiguration, count: Int, wait: Double) throws -> DemoReport {
-        let pg = try PostgresConnection(configuration: try PostgresConfiguration(url: configuration.database.url))
+        let pg = try PostgresConnection(configuration: try configuration.database.postgresConfiguration(applicationName: "vigil-demo"))
         defer { pg.close() }
-        try pg.execute("""
-            INSERT INTO portfolio_policies (policy_name, policy_type, policy_rules, enforcement_level, description)
-            VALUES ('demo_position_limit', 'POSITION_LIMIT', $1::jsonb, 'strict', 'Installed by vigil demo')
-            ON CONFLICT (policy_name) DO UPDATE SET policy_rules = EXCLUDED.policy_rules, enabled = true, updated_at = now()
-            """, [.text(#"{"max_position_weight": 0.1, "max_order_value": 250000}"#)])
-        Thread.sleep(forTimeInterval: 1) // the NOTIFY-driven reload takes well under a second
-
-        let nats = try NATSConnection(configuration: NATSConfiguration(url: configuration.nats.url))
-        defer { nats.close() }
-        let received = Mutex<[NATSMessage]>([])
         let run = String(UUID().uuidString.prefix(8)).lowercased()
         let portfolio = "demo-\(run)"
+        // Scoped to this run's portfolio only, so the demo never constrains real portfolios.
+        try pg.execute("""
+            INSERT INTO portfolio_policies (policy_name, policy_type, policy_rules, enforcement_level, description, portfolio_ids)
+            VALUES ('demo_position_limit', 'POSITION_LIMIT', $1::jsonb, 'strict', 'Installed by vigil demo', $2)
+            ON CONFLICT (policy_name) DO UPDATE SET policy_rules = EXCLUDED.policy_rules, enabled = true,
+                portfolio_ids = EXCLUDED.portfolio_ids, updated_at = now()
+            """, [.text(#"{"max_position_weight": 0.1, "max_order_value": 250000}"#), .textArray([portfolio])])
+        Thread.sleep(forTimeInterval: 1) // the NOTIFY-driven reload takes well under a second
+
+        let nats = try NATSConnection(configuration: configuration.nats.connectionOptions(instanceID: configuration.instanceID, role: "demo"))
+        defer { nats.close() }
+        let received = Mutex<[NATSMessage]>([])
         let subscriptions = try ["vigil.events.>", "vigil.dlq.>"].map { subject in
             try nats.subscribe(subject: subject) { message in
                 if String(decoding: message.payload, as: UTF8.self).contains(portfolio) { received.withLock { $0.append(message) } }

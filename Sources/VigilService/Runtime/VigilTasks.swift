@@ -10,7 +10,7 @@ public enum VigilTasks {
 
     /// Applies pending migrations; returns the versions applied.
     public static func migrate(_ configuration: VigilConfiguration, logger: Logger) throws -> [Int] {
-        let pg = try PostgresConfiguration(url: configuration.database.url)
+        let pg = try configuration.database.postgresConfiguration(applicationName: "vigil-migrate")
         let directory = try Migrations.directory(configured: configuration.database.migrationsDirectory)
         return try Migrations.apply(configuration: pg, directory: directory, logger: logger)
     }

@@ -13,7 +13,8 @@ public enum Migrations {
             }
             return URL(fileURLWithPath: configured)
         }
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "vigil").resolvingSymlinksInPath()
+        // /proc/self/exe is absolute even when vigil was started through PATH.
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         let candidates = [
             URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("schemas/sql"),
             executable.deletingLastPathComponent().appendingPathComponent("../share/vigil/sql").standardized,

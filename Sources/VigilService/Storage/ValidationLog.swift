@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import Synchronization
+import VigilPostgres
+
+/// Group commit for decision-log rows of request-reply and REST validations: callers block until
+/// their row is committed (so a reply is never sent for an unrecorded validation), while one
+/// writer thread commits everything that queued meanwhile in one statement. The log is batched,
+/// never the bottleneck of a single request, and never drops a row: a failed commit fails the
+/// callers' validations instead.
+public final class ValidationLog: Sendable {
+    private final class Waiter: Sendable {
+        let done = DispatchSemaphore(value: 0)
+        let failure = Mutex<(any Error)?>(nil)
+    }
+
+    private struct State {
+        var pending: [(ValidationLogRow, Waiter)] = []
+        var stopped = false
+    }
+
+    private let state = Mutex(State())
+    private let wake = DispatchSemaphore(value: 0)
+    private let database: PostgresClient
+    private let maxBatch: Int
+    private let logger: Logger
+    private let writer = ValidationLogWriter()
+
+    /// Creates a log writing through `database`, at most `maxBatch` rows per statement.
+    public init(database: PostgresClient, maxBatch: Int = 1000, logger: Logger) {
+        self.database = database
+        self.maxBatch = maxBatch
+        self.logger = logger
+    }
+
+    /// Queues `row` and blocks until it is committed; throws when it could not be.
+    public func record(_ row: ValidationLogRow, timeout: Double = 10) throws {
+        let waiter = Waiter()
+        let accepted = state.withLock { state -> Bool in
+            guard !state.stopped else { return false }
+            state.pending.append((row, waiter))
+            return true
+        }
+        guard accepted else { throw ValidationLogError(message: "the decision log is shut down") }
+        wake.signal()
+        guard waiter.done.wait(timeout: .now() + timeout) == .success else {
+            throw ValidationLogError(message: "the decision log did not commit within \(timeout)s")
+        }
+        if let failure = waiter.failure.withLock({ $0 }) { throw failure }
+    }
+
+    /// The writer loop; returns after `stop` once every queued row is written or failed.
+    public func run(until stop: StopSignal) {
+        while true {
+            _ = wake.wait(timeout: .now() + 0.1)
+            let stopping = stop.isSet
+            let batch = state.withLock { state -> [(ValidationLogRow, Waiter)] in
+                if stopping { state.stopped = true }
+                let count = min(state.pending.count, maxBatch)
+                let batch = Array(state.pending.prefix(count))
+                state.pending.removeFirst(count)
+                return batch
+            }
+            if !batch.isEmpty { commit(batch) }
+            let remaining = state.withLock { $0.pending.count }
+            if remaining > 0 { wake.signal() }
+            if stopping, remaining == 0 { return }
+        }
+    }
+
+    private func commit(_ batch: [(ValidationLogRow, Waiter)]) {
+        var failure: (any Error)?
+        do {
+            _ = try database.withConnection { try writer.write(batch.map(\.0), on: $0) }
+        } catch {
+            logger.error("decision log commit failed", metadata: ["rows": "\(batch.count)", "error": "\(error)"])
+            failure = error
+        }
+        for (_, waiter) in batch {
+            waiter.failure.withLock { $0 = failure }
+            waiter.done.signal()
+        }
+    }
+}
+
+/// The decision log could not record a validation.
+struct ValidationLogError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
