@@ -66,7 +66,13 @@ struct Connections: Sendable {
     }
 
     func close() {
-        for connection in [service, consume, publish] { connection.drainAndClose() }
+        // Subscriptions were drained by their service; the pull subscriptions need no drain (their
+        // fetches ended with the workers), and a drain would wait out its timeout on them. Flushing
+        // sends the last acks and publishes before the sockets close.
+        for connection in [service, consume, publish] {
+            try? connection.flush(timeout: .seconds(2))
+            connection.close()
+        }
         redis.close()
         postgres.close()
     }
