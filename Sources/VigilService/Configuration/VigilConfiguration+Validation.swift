@@ -23,8 +23,10 @@ extension VigilConfiguration {
         if limits.maxPayloadBytes > Int(streams.decisions.maxMessageSize) {
             throw ConfigurationError(key: "limits.max_payload_bytes", "must not exceed streams.decisions.max_message_size")
         }
-        for stream in [streams.decisions, streams.events, streams.deadLetters] where stream.duplicateWindow > stream.maxAge {
-            throw ConfigurationError(key: "streams.\(stream.name).duplicate_window", "must not exceed max_age")
+        // Name the configuration key (`streams.decisions.…`), not the stream (`VIGIL_DECISIONS`).
+        for (key, stream) in [("decisions", streams.decisions), ("events", streams.events), ("dead_letters", streams.deadLetters)]
+        where stream.duplicateWindow > stream.maxAge {
+            throw ConfigurationError(key: "streams.\(key).duplicate_window", "must not exceed streams.\(key).max_age")
         }
         if let token = http.adminToken, token.count < 16 {
             throw ConfigurationError(key: "http.admin_token", "must be at least 16 characters")
