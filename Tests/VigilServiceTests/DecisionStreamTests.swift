@@ -71,11 +71,16 @@ extension EndToEnd {
             #expect(detail["violation_type"] as? String == "MAX_ORDER_VALUE")
             #expect(detail["severity"] as? String == "HIGH")
 
-            // The row, with seed 001's columns.
-            let rows = try policies.connection.query("""
-                SELECT decision_id, policy_name, violation_type, severity, description, resolved, created_at, portfolio_id, event_id
-                FROM policy_violations WHERE portfolio_id = $1
-                """, [.text(portfolio)]).rows
+            // The row, with seed 001's columns. Vigil publishes the events before it writes the rows
+            // (and acks only after both), so the row may land a moment after the event.
+            var rows: [PostgresRow] = []
+            _ = try eventually(timeout: .seconds(5)) {
+                rows = try policies.connection.query("""
+                    SELECT decision_id, policy_name, violation_type, severity, description, resolved, created_at, portfolio_id, event_id
+                    FROM policy_violations WHERE portfolio_id = $1
+                    """, [.text(portfolio)]).rows
+                return !rows.isEmpty
+            }
             try #require(rows.count == 1, "expected one policy_violations row, got \(rows.count)")
             let row = rows[0]
             #expect(try row.string("decision_id") == violatingID)

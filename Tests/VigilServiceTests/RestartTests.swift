@@ -50,10 +50,12 @@ extension EndToEnd {
             try vigil.start()
             let jetStream = completed.jetStream
             let drained = try eventually(timeout: .seconds(45), interval: .milliseconds(100)) {
+                guard vigil.isRunning else { return true }
                 let consumer = try jetStream.consumerInfo(stream: vigil.decisionStream, durable: vigil.durable)
                 let stored = try completed.pending()
                 return consumer.pending == 0 && consumer.ackPending == 0 && stored >= UInt64(Self.decisions)
             }
+            try #require(vigil.isRunning, "vigil stopped after the restart\n\(vigil.logTail())")
             let storedAfter = try completed.pending()
             try #require(drained, "not every decision was processed after the restart (events: \(storedAfter))\n\(vigil.logTail())")
 

@@ -83,10 +83,15 @@ final class VigilProcess: @unchecked Sendable {
 
     var isRunning: Bool { process?.isRunning ?? false }
 
-    /// The end of this instance's log, for failure messages.
+    /// The end of this instance's log for failure messages; after a crash, the lines around it
+    /// (a backtrace would otherwise push the cause out of the tail).
     func logTail(lines: Int = 30) -> String {
         let text = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
+        let all = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if let crash = all.firstIndex(where: { $0.contains("Program crashed") || $0.contains("Fatal error") }) {
+            return "vigil crashed (full log: \(logFile.path)):\n" + all[max(0, crash - 8)..<min(all.count, crash + 4)].joined(separator: "\n")
+        }
+        return all.suffix(lines).joined(separator: "\n")
     }
 
     /// Stops the process and deletes its decision stream (and with it the durable consumer).
