@@ -23,6 +23,7 @@ extension VigilConfiguration {
         if limits.maxPayloadBytes > Int(streams.decisions.maxMessageSize) {
             throw ConfigurationError(key: "limits.max_payload_bytes", "must not exceed streams.decisions.max_message_size")
         }
+        // Name the configuration key (`streams.decisions.…`), not the stream (`VIGIL_DECISIONS`).
         for (key, stream) in [("decisions", streams.decisions), ("events", streams.events), ("dead_letters", streams.deadLetters)]
         where stream.duplicateWindow > stream.maxAge {
             throw ConfigurationError(key: "streams.\(key).duplicate_window", "must not exceed streams.\(key).max_age")
