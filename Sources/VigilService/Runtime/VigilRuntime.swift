@@ -53,9 +53,11 @@ public enum VigilRuntime {
             }
         }
         let policyLoop = DedicatedThreadService(name: "vigil-policy-reload") { _, stop in reloader.run(until: stop) }
+        let api = VigilAPI(processor: processor, database: connections.postgres, adminToken: configuration.http.adminToken,
+                           maxBodyBytes: configuration.limits.maxPayloadBytes, logger: logger)
         let http = HTTPServer.application(
             address: try HTTPAddress(configuration.http.address, key: "http.addr"), metrics: metrics,
-            checks: connections.readinessChecks, logger: logger)
+            checks: connections.readinessChecks, api: api, logger: logger)
 
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: policyLoop), .init(service: workers), .init(service: http)],
@@ -66,6 +68,7 @@ public enum VigilRuntime {
         } catch {
             logger.error("service stopped with an error", metadata: ["error": "\(error)"])
         }
+        api.shutdown()
         try? await onDedicatedThread("vigil-stop") {
             subscriptions.drain()
             connections.close()
