@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import VigilCore
 import VigilNATS
 import VigilPostgres
@@ -41,7 +42,10 @@ extension VigilTasks {
         options.token = configuration.nats.token
         options.credentialsFile = configuration.nats.credentialsFile
         options.maxReconnect = 0
-        let connection = try NATSConnection(configuration: options)
+        // A one-shot command: connection chatter at info level would drown the printed answer.
+        var logger = Logger(label: "vigil.cli")
+        logger.logLevel = .warning
+        let connection = try NATSConnection(configuration: options, logger: logger)
         defer { connection.close() }
         let reply = try connection.request(subject: configuration.validation.subject, payload: Array(payload),
                                            timeout: .milliseconds(Int64(max(0.001, timeout) * 1000)))
