@@ -10,12 +10,16 @@ struct ReadinessCheck: Sendable {
     var check: @Sendable () async throws -> Void
 }
 
-/// The HTTP listener: `/healthz` (process alive), `/readyz` (NATS, Redis and PostgreSQL reachable)
-/// and `/metrics` (Prometheus text).
+/// The HTTP listener: `/healthz` (process alive), `/readyz` (NATS, Redis and PostgreSQL reachable),
+/// `/metrics` (Prometheus text) and, when given, the REST API (``VigilAPI``). Every error reply,
+/// including unknown routes, is the JSON error body described in `schemas/openapi.yaml`.
 enum HTTPServer {
-    static func application(address: HTTPAddress, metrics: VigilMetrics, checks: [ReadinessCheck],
-                            logger: Logger) -> some ApplicationProtocol {
+    static func application(address: HTTPAddress, metrics: VigilMetrics, checks: [ReadinessCheck], api: VigilAPI? = nil,
+                            logger: Logger,
+                            onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router()
+        router.middlewares.add(JSONErrorMiddleware(maxBodyBytes: api?.maxBodyBytes ?? 0))
+        api?.register(on: router)
         router.get("healthz") { _, _ -> Response in
             json(.ok, ["status": "ok"])
         }
@@ -39,7 +43,7 @@ enum HTTPServer {
         }
         return Application(router: router,
                            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "vigil"),
-                           logger: logger)
+                           onServerRunning: onServerRunning, logger: logger)
     }
 
     static func json(_ status: HTTPResponse.Status, _ body: [String: String]) -> Response {

@@ -63,9 +63,11 @@ public enum VigilRuntime {
         }
         let policyLoop = DedicatedThreadService(name: "vigil-policy-reload") { _, stop in reloader.run(until: stop) }
         let logLoop = DedicatedThreadService(name: "vigil-decision-log") { _, stop in validationLog.run(until: stop) }
+        let api = VigilAPI(processor: processor, log: validationLog, database: connections.postgres,
+                           adminToken: configuration.http.adminToken, maxBodyBytes: configuration.limits.maxPayloadBytes, logger: logger)
         let http = HTTPServer.application(
             address: try HTTPAddress(configuration.http.address, key: "http.addr"), metrics: metrics,
-            checks: connections.readinessChecks, logger: logger)
+            checks: connections.readinessChecks, api: api, logger: logger)
 
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: policyLoop), .init(service: logLoop), .init(service: subscriptions),
@@ -77,6 +79,7 @@ public enum VigilRuntime {
         } catch {
             logger.error("service stopped with an error", metadata: ["error": "\(error)"])
         }
+        api.shutdown()
         try? await onDedicatedThread("vigil-stop") { connections.close() }
         logger.info("vigil stopped")
     }
@@ -85,8 +88,7 @@ public enum VigilRuntime {
 /// Subscriptions kept alive while Vigil runs (dropping one unsubscribes); on graceful shutdown
 /// they are drained, so requests already delivered are answered.
 final class SubscriptionSet: Service, Sendable {
-    // NATSSubscription is used only to drain at shutdown, from one thread.
-    private nonisolated(unsafe) let subscriptions: [NATSSubscription]
+    private let subscriptions: [NATSSubscription]
 
     init(_ subscriptions: [NATSSubscription]) {
         self.subscriptions = subscriptions

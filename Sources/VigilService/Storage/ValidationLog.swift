@@ -74,7 +74,7 @@ public final class ValidationLog: Sendable {
             _ = try database.withConnection { try writer.write(batch.map(\.0), on: $0) }
         } catch {
             logger.error("decision log commit failed", metadata: ["rows": "\(batch.count)", "error": "\(error)"])
-            failure = error
+            failure = ValidationLogError(message: "the decision log could not be written: \(error)")
         }
         for (_, waiter) in batch {
             waiter.failure.withLock { $0 = failure }

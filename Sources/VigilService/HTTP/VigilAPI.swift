@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import VigilCore
+import VigilPostgres
+
+/// The REST API under `/api/v1`: validation, policy administration and the violation log.
+/// Everything that blocks (Redis in validation, libpq) runs off Swift's cooperative pool: the
+/// validation on a small fixed pool of threads, PostgreSQL on the client's own queue.
+struct VigilAPI: Sendable {
+    let processor: DecisionProcessor
+    /// The decision log every validation is written to before it is answered.
+    let log: ValidationLog
+    let database: PostgresClient
+    let admin: AdminToken
+    let executor: BlockingExecutor
+    /// Largest request body accepted; larger ones get 413 (the same limit as NATS inputs).
+    let maxBodyBytes: Int
+    let logger: Logger
+
+    init(processor: DecisionProcessor, log: ValidationLog, database: PostgresClient, adminToken: String?, maxBodyBytes: Int,
+         validationThreads: Int = 2, logger: Logger) {
+        self.processor = processor
+        self.log = log
+        self.database = database
+        self.admin = AdminToken(adminToken)
+        self.executor = BlockingExecutor(name: "vigil-http-validate", threads: validationThreads)
+        self.maxBodyBytes = maxBodyBytes
+        self.logger = logger
+    }
+
+    func register(on router: Router<BasicRequestContext>) {
+        let api = router.group("api/v1")
+        api.post("validate") { request, _ in try await validate(request) }
+        api.get("policies") { _, _ in try await listPolicies() }
+        api.get("policies/:name") { _, context in try await getPolicy(try Self.name(context)) }
+        api.put("policies/:name") { request, context in try await putPolicy(try Self.name(context), request) }
+        api.delete("policies/:name") { request, context in try await deletePolicy(try Self.name(context), request) }
+        api.get("violations") { request, _ in try await listViolations(request) }
+    }
+
+    /// Reads the body, answering 413 past the limit.
+    func body(_ request: Request) async throws -> Data {
+        let buffer = try await request.body.collect(upTo: maxBodyBytes)
+        return Data(buffer.readableBytesView)
+    }
+
+    /// Runs a PostgreSQL call on the client's queue; a failing database is a 503, not a 500.
+    func withDatabase<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+        do {
+            return try await database.withConnection(body)
+        } catch let error as PostgresError {
+            logger.warning("database call failed", metadata: ["error": "\(error)"])
+            throw APIError.unavailable("the policy database")
+        }
+    }
+
+    private static func name(_ context: BasicRequestContext) throws(APIError) -> String {
+        guard let raw = context.parameters.get("name") else { throw APIError.badParameter("name", "is required") }
+        let name = raw.removingPercentEncoding ?? raw
+        guard !name.isEmpty, name.count <= 100 else { throw APIError.badParameter("name", "must be 1 to 100 characters") }
+        return name
+    }
+
+    /// Stops the validation threads.
+    func shutdown() {
+        executor.shutdown()
+    }
+}
