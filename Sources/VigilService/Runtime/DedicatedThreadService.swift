@@ -66,7 +66,7 @@ public struct DedicatedThreadService: Service {
                 continuation.resume()
             }
             thread.name = "\(name)-\(index)"
-            thread.stackSize = 1 << 20
+            thread.stackSize = 4 << 20
             thread.start()
         }
     }
