@@ -43,7 +43,7 @@ struct RedisStateTests {
         let limit = WindowLimit.turnover(policy: "risk", maximum: 1e9, window: 30)
         _ = try store.checkAndRecord([WindowCheck(decisionID: "d", portfolioID: "pf", at: Date(),
                                                   orders: [Order(symbol: "AAPL", side: .buy, quantity: 1, price: 10)], limits: [limit])])
-        for suffix in ["orders", "notional", "sides", "horizon"] {
+        for suffix in ["orders", "notional", "sides", "horizon", "turnover"] {
             let ttl = try client.withConnection { try $0.command("PTTL", RedisArgument("\(prefix)window:pf:\(suffix)")) }.int ?? -3
             #expect((29_000...31_000).contains(ttl), "\(suffix) expires after the 30 s window plus a second, PTTL \(ttl)")
         }

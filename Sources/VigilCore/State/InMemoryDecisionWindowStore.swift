@@ -1,28 +1,10 @@
 public import Foundation
 import Synchronization
 
-/// In-memory ``DecisionWindowStore`` for tests and the simulator. It follows the Redis store step
-/// by step (trim, duplicate check, limits, record, expiry) so the shared conformance scenarios
-/// hold for both; time is always the check's `at`, never the system clock.
+/// In-memory ``DecisionWindowStore`` for tests and the simulator. It follows the Redis script step
+/// by step (turnover sums, trim, duplicate check, limits, record, expiry) so the shared conformance
+/// scenarios hold for both; time is always the check's `at`, never the system clock.
 public final class InMemoryDecisionWindowStore: DecisionWindowStore {
-    private struct Entry {
-        var member: String
-        var milliseconds: Int64
-        var notional: Double
-    }
-
-    private struct Windows {
-        /// Recorded orders in (time, member) order — the order Redis's ZRANGEBYSCORE returns.
-        var entries: [Entry] = []
-        var members: Set<String> = []
-        /// Latest time of each `B:<symbol>` / `S:<symbol>`.
-        var sides: [String: Int64] = [:]
-        /// Longest window seen; members older than it are trimmed.
-        var horizon: Int64 = 0
-        /// When the idle portfolio's windows vanish, like PEXPIREd keys.
-        var expiresAt = Int64.max
-    }
-
     private let portfolios = Mutex<[String: Windows]>([:])
 
     /// Creates an empty store.
@@ -42,14 +24,23 @@ public final class InMemoryDecisionWindowStore: DecisionWindowStore {
     private static func apply(_ check: WindowCheck, record: Bool, to windows: inout Windows) -> [WindowBreach] {
         let now = WindowArithmetic.milliseconds(check.at)
         if now >= windows.expiresAt { windows = Windows() }
-        let horizon = check.limits.reduce(windows.horizon) { max($0, window(of: $1)) }
-        windows.horizon = horizon
-        windows.expiresAt = now + horizon + WindowArithmetic.expiryMarginMilliseconds
-        let cutoff = now - horizon
-        let expired = windows.entries.prefix { $0.milliseconds <= cutoff }
-        windows.members.subtract(expired.map(\.member))
-        windows.entries.removeFirst(expired.count)
-        windows.sides = windows.sides.filter { $0.value > cutoff }
+        let stored = windows.horizon
+        var registered = false
+        for limit in check.limits {
+            let window = window(of: limit)
+            windows.horizon = max(windows.horizon, window)
+            if case .turnover = limit, windows.sums[window] == nil {
+                let cutoff = now - window
+                var sum = RunningSum(cutoff: cutoff)
+                for entry in windows.entries where entry.milliseconds > cutoff { sum.add(entry.notional) }
+                windows.sums[window] = sum
+                registered = true
+            }
+        }
+        for window in Array(windows.sums.keys) { windows.advance(window, to: now - window) }
+        windows.trim(upTo: now - windows.horizon)
+        let expiry = now + windows.horizon + WindowArithmetic.expiryMarginMilliseconds
+        if windows.horizon > stored || registered { windows.expiresAt = expiry }
         if windows.members.contains(WindowArithmetic.member(check.decisionID, 0)) { return [] }
 
         var breaches: [WindowBreach] = []
@@ -60,8 +51,7 @@ public final class InMemoryDecisionWindowStore: DecisionWindowStore {
                 let observed = windows.entries.reduce(0) { $1.milliseconds > from ? $0 + 1 : $0 } + check.orders.count
                 if observed > maximum { breaches.append(WindowBreach(limit: limit, observed: Double(observed))) }
             case .turnover(_, let maximum, _):
-                var total = 0.0
-                for entry in windows.entries where entry.milliseconds > from { total += entry.notional }
+                var total = windows.sums[window(of: limit)]?.sum ?? 0
                 for order in check.orders { total += order.notional }
                 if WindowArithmetic.exceeds(total, WindowArithmetic.turnoverMaximum(maximum)) {
                     breaches.append(WindowBreach(limit: limit, observed: total))
@@ -79,12 +69,10 @@ public final class InMemoryDecisionWindowStore: DecisionWindowStore {
         let blocking = breaches.contains { !check.advisoryPolicies.contains($0.limit.policy) }
         guard record, !blocking else { return breaches }
         for (index, order) in check.orders.enumerated() {
-            let member = WindowArithmetic.member(check.decisionID, index)
-            windows.members.insert(member)
-            insert(Entry(member: member, milliseconds: now, notional: order.notional), into: &windows.entries)
-            let field = WindowArithmetic.sideField(order.side, order.symbol)
-            windows.sides[field] = max(windows.sides[field] ?? now, now)
+            windows.record(Entry(member: WindowArithmetic.member(check.decisionID, index), milliseconds: now, notional: order.notional),
+                           side: WindowArithmetic.sideField(order.side, order.symbol))
         }
+        windows.expiresAt = expiry
         return breaches
     }
 
@@ -92,19 +80,6 @@ public final class InMemoryDecisionWindowStore: DecisionWindowStore {
         switch limit {
         case .orderCount(_, _, let window), .turnover(_, _, let window), .washTrade(_, let window):
             WindowArithmetic.windowMilliseconds(window)
-        }
-    }
-
-    /// Keeps (time, member bytes) order, as a sorted set does; appends in the usual in-order case.
-    private static func insert(_ entry: Entry, into entries: inout [Entry]) {
-        let precedes = { (a: Entry, b: Entry) in
-            a.milliseconds != b.milliseconds ? a.milliseconds < b.milliseconds : Array(a.member.utf8).lexicographicallyPrecedes(b.member.utf8)
-        }
-        if let last = entries.last, precedes(entry, last) {
-            let index = entries.firstIndex { precedes(entry, $0) } ?? entries.endIndex
-            entries.insert(entry, at: index)
-        } else {
-            entries.append(entry)
         }
     }
 }

@@ -6,6 +6,7 @@ extension WindowStoreConformance {
         orderCountBoundary, memberExactlyAWindowOldHasExpired, reRecordingIsIdempotent, turnoverBoundary,
         washTradeAcrossDecisions, batchRunsInOrder, preTradeCheckRecordsNothing, advisoryBreachStillRecords,
         strictBreachRecordsNothing, everyBreachedLimitIsReported, longestWindowSurvivesShortChecks,
+        turnoverFollowsOrdersLeavingTheWindow,
     ]
 
     static let orderCountBoundary = WindowStoreConformance("N orders in the window pass, N+1 breach") { s in
@@ -102,5 +103,18 @@ extension WindowStoreConformance {
         s.expect(try s.check(s.decision("a", at: 0, [s.order()], [hour])), [], "hourly first")
         s.expect(try s.check(s.decision("b", at: 100, [s.order()], [burst])), [], "burst only, 100 s later")
         s.expect(try s.check(s.decision("c", at: 200, [s.order()], [hour])), [WindowBreach(limit: hour, observed: 3)], "hourly sees a and b")
+    }
+
+    static let turnoverFollowsOrdersLeavingTheWindow = WindowStoreConformance("turnover sums follow expiry, late clocks and new windows") { s in
+        let short = WindowLimit.turnover(policy: "risk", maximum: 1000, window: 10)
+        s.expect(try s.check(s.decision("a", at: 0, [s.order(quantity: 4)], [short])), [], "a 400")
+        s.expect(try s.check(s.decision("b", at: 5, [s.order(quantity: 4)], [short])), [], "b 400: 800")
+        s.expect(try s.check(s.decision("c", at: 10, [s.order(quantity: 4)], [short])), [], "a left: 800")
+        // Another instance's clock is a second behind; a is gone already, so b + c count.
+        s.expect(try s.check(s.decision("d", at: 9, [s.order(quantity: 3)], [short])), [WindowBreach(limit: short, observed: 1100)], "late clock")
+        s.expect(try s.check(s.decision("e", at: 16, [s.order(quantity: 5)], [short])), [], "b left: 400 + 500")
+        let long = WindowLimit.turnover(policy: "risk", maximum: 2000, window: 60)
+        s.expect(try s.check(s.decision("f", at: 17, [s.order(quantity: 12)], [long]), record: false),
+                 [WindowBreach(limit: long, observed: 2100)], "a new window length starts from what is kept: c + e + 1200")
     }
 }

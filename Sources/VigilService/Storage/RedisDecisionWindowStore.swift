@@ -7,8 +7,8 @@ public import VigilRedis
 /// run in batch order in one round trip. Semantics: ``DecisionWindowStore`` and docs/windows.md.
 ///
 /// Keys per portfolio, under the configured prefix: `window:<portfolio>:orders` (ZSET),
-/// `:notional` (HASH), `:sides` (ZSET), `:horizon` (STRING); all PEXPIRE after the longest window
-/// (plus a second), so idle portfolios vanish.
+/// `:notional` (HASH), `:sides` (ZSET), `:horizon` (STRING), `:turnover` (HASH of running sums);
+/// all PEXPIRE after the longest window (plus a second), so idle portfolios vanish.
 public struct RedisDecisionWindowStore: DecisionWindowStore {
     private let client: RedisClient
     private let prefix: String
@@ -31,7 +31,7 @@ public struct RedisDecisionWindowStore: DecisionWindowStore {
 
     private func call(for check: WindowCheck, record: Bool) -> (keys: [RedisArgument], arguments: [RedisArgument]) {
         let base = "\(prefix)window:\(check.portfolioID):"
-        let keys = ["orders", "notional", "sides", "horizon"].map { RedisArgument(base + $0) }
+        let keys = ["orders", "notional", "sides", "horizon", "turnover"].map { RedisArgument(base + $0) }
         var arguments: [RedisArgument] = [
             RedisArgument(WindowArithmetic.milliseconds(check.at)), record ? "1" : "0",
             RedisArgument(check.decisionID), RedisArgument(check.orders.count),
