@@ -11,7 +11,8 @@ struct DecisionProcessorTests {
     ]))
 
     var processor: DecisionProcessor {
-        DecisionProcessor(policies: registry, portfolios: portfolios, clock: clock)
+        DecisionProcessor(policies: registry, portfolios: portfolios, windows: InMemoryDecisionWindowStore(),
+                          enforcement: InMemoryEnforcementState(), clock: clock)
     }
 
     private func message(_ text: String, sequence: UInt64 = 1) -> InboundMessage {
@@ -36,7 +37,7 @@ struct DecisionProcessorTests {
         let data = try #require(json["data"] as? [String: Any])
         #expect(data["decision_id"] as? String == "d-1")
         #expect(data["is_compliant"] as? Bool == true)
-        #expect(data["policies_checked"] as? [String] == ["position_limits"])
+        #expect(data["policies_checked"] as? [String] == ["circuit_breaker", "feature_quarantine", "position_limits"])
     }
 
     @Test func eventIDIsTheVersion5UUIDOfTheDecision() throws {
@@ -120,7 +121,8 @@ struct SupportTests {
 struct ViolationIDTests {
     @Test func twoOrdersOnOneSymbolBreakingOneLimitGetTwoIDs() throws {
         let registry = PolicyRegistry(PolicySet(definitions: [Fixtures.positionLimit(["max_order_value": .number(1_000)])]))
-        let processor = DecisionProcessor(policies: registry, portfolios: InMemoryPortfolioStateStore(), clock: ManualClock())
+        let processor = DecisionProcessor(policies: registry, portfolios: InMemoryPortfolioStateStore(), windows: InMemoryDecisionWindowStore(),
+                                          enforcement: InMemoryEnforcementState(), clock: ManualClock())
         let request = PolicyValidationRequest(decision: Fixtures.decision([Fixtures.buy("NVDA", 10, at: 500), Fixtures.buy("NVDA", 20, at: 500)]),
                                               portfolioState: Fixtures.state())
         let result = try processor.validate(request)

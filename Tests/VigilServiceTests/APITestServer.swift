@@ -57,7 +57,8 @@ struct APITestServer: Sendable {
         limits.maxPayloadBytes = maxBodyBytes
         var processorConfiguration = DecisionProcessor.Configuration()
         processorConfiguration.limits = limits
-        let processor = DecisionProcessor(policies: registry, portfolios: portfolios, clock: SystemClock(),
+        let processor = DecisionProcessor(policies: registry, portfolios: portfolios, windows: InMemoryDecisionWindowStore(),
+                                          enforcement: InMemoryEnforcementState(), clock: SystemClock(),
                                           configuration: processorConfiguration)
         let log = ValidationLog(database: database, logger: logger)
         let logStop = StopSignal()

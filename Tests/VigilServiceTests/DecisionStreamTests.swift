@@ -46,7 +46,8 @@ extension EndToEnd {
                 #expect(event.id != nil && event.messageID == event.id, "Nats-Msg-Id must equal the CloudEvent id")
                 #expect(event.subject == "vigil.events.policy_validation_completed.\(portfolio)")
                 #expect(event.data["compliance_score"] is NSNumber)
-                #expect((event.data["policies_checked"] as? [String]) == [policy])
+                // The breaker and quarantine gates are checked for every decision, then the policies.
+                #expect((event.data["policies_checked"] as? [String]) == ["circuit_breaker", "feature_quarantine", policy])
             }
             let compliant = try #require(byDecision[compliantID])
             #expect(compliant.data["is_compliant"] as? Bool == true)

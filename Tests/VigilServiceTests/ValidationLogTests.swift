@@ -21,7 +21,8 @@ struct ValidationLogTests {
         let registry = PolicyRegistry(PolicySet(definitions: [
             PolicyDefinition(policyName: "log_test_limit", policyType: .positionLimit, rules: .object(["max_position_quantity": .number(10)])),
         ]))
-        let processor = DecisionProcessor(policies: registry, portfolios: InMemoryPortfolioStateStore(), clock: ManualClock())
+        let processor = DecisionProcessor(policies: registry, portfolios: InMemoryPortfolioStateStore(), windows: InMemoryDecisionWindowStore(),
+                                          enforcement: InMemoryEnforcementState(), clock: ManualClock())
         let state = PortfolioState(portfolioID: "log-pf", nav: 1_000, cash: 1_000, positions: [], asOf: Date())
         let order = Order(symbol: "A", side: .buy, quantity: 20, price: 1)
         let result = try processor.validate(PolicyValidationRequest(

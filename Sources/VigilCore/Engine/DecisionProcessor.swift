@@ -59,50 +59,97 @@ public struct DecisionProcessor: Sendable {
 
     private let policies: PolicyRegistry
     private let portfolios: any PortfolioStateStore
+    private let windows: any DecisionWindowStore
+    private let enforcement: any EnforcementStateReader
     private let clock: any WallClock
     private let configuration: Configuration
     private let decoder: InputDecoder
     private let encoder = OutputEncoder()
     private let evaluator = PolicyEvaluator()
+    /// Where a policy's windowed limits come from; tests substitute it to exercise windows
+    /// without depending on a particular policy type's rules.
+    private let windowLimits: @Sendable (CompiledPolicy) -> [WindowLimit]
 
-    /// Creates a processor.
-    public init(policies: PolicyRegistry, portfolios: any PortfolioStateStore, clock: any WallClock,
-                configuration: Configuration = Configuration()) {
+    /// Creates a processor. `windows` holds the sliding windows and `enforcement` the breaker and
+    /// quarantine state; both are shared by every instance in service (Redis).
+    public init(policies: PolicyRegistry, portfolios: any PortfolioStateStore, windows: any DecisionWindowStore,
+                enforcement: any EnforcementStateReader, clock: any WallClock, configuration: Configuration = Configuration()) {
+        self.init(policies: policies, portfolios: portfolios, windows: windows, enforcement: enforcement, clock: clock,
+                  configuration: configuration, windowLimits: { $0.windowLimits })
+    }
+
+    init(policies: PolicyRegistry, portfolios: any PortfolioStateStore, windows: any DecisionWindowStore,
+         enforcement: any EnforcementStateReader, clock: any WallClock, configuration: Configuration = Configuration(),
+         windowLimits: @escaping @Sendable (CompiledPolicy) -> [WindowLimit]) {
         self.policies = policies
         self.portfolios = portfolios
+        self.windows = windows
+        self.enforcement = enforcement
         self.clock = clock
         self.configuration = configuration
         self.decoder = InputDecoder(limits: configuration.limits)
+        self.windowLimits = windowLimits
     }
 
-    /// Processes a batch. Input errors become DLQ outcomes; a store failure throws, and the caller
-    /// must not acknowledge any message of the batch (they will be redelivered).
+    /// Processes a batch: breaker and quarantine state, stored portfolio states and the windowed
+    /// limits are each read in one call for the whole batch; windows are checked and recorded in
+    /// batch order. Input errors become DLQ outcomes; a store failure throws, and the caller must
+    /// not acknowledge any message of the batch (they will be redelivered).
     public func process(_ batch: [InboundMessage]) throws -> [DecisionOutcome] {
         var decoded: [Result<PolicyValidationRequest, InputError>] = []
         decoded.reserveCapacity(batch.count)
         var missing = Set<String>()
+        var scopes = Set<String>()
+        var features = Set<String>()
         for message in batch {
             let result = Result { () throws(InputError) in
                 try decoder.decode(PolicyValidationRequest.self, from: message.payload)
             }
-            if case .success(let request) = result, request.portfolioState == nil {
-                missing.insert(request.decision.portfolioID)
+            if case .success(let request) = result {
+                if request.portfolioState == nil { missing.insert(request.decision.portfolioID) }
+                scopes.formUnion(EnforcementGate.scopes(of: request.decision))
+                features.formUnion(request.decision.featuresUsed ?? [])
             }
             decoded.append(result)
         }
         let stored = missing.isEmpty ? [:] : try portfolios.latestStates(for: missing)
+        let snapshot = scopes.isEmpty ? EnforcementSnapshot() : try enforcement.snapshot(scopes: scopes, features: features)
         let set = policies.current
-        return try zip(batch, decoded).map { message, result in
+        let now = clock.now()
+        var pending: [Pending] = []
+        var checks: [WindowCheck] = []
+        var checkOf: [Int: Int] = [:]
+        for (index, result) in decoded.enumerated() {
+            let request: PolicyValidationRequest
             switch result {
             case .failure(let error):
-                return .deadLettered(try deadLetter(message, error), error)
-            case .success(let request):
-                guard let state = request.portfolioState ?? stored[request.decision.portfolioID] else {
-                    let error = InputError(.missingPortfolioState, field: "portfolio_state",
-                                           "is absent and no snapshot of portfolio '\(request.decision.portfolioID.prefix(100))' is stored")
-                    return .deadLettered(try deadLetter(message, error), error)
-                }
-                return .validated(try evaluate(request, state: state, policies: set))
+                pending.append(.refused(error))
+                continue
+            case .success(let value):
+                request = value
+            }
+            guard let state = request.portfolioState ?? stored[request.decision.portfolioID] else {
+                pending.append(.refused(Self.missingState(request)))
+                continue
+            }
+            let judged = assess(request, state: state, policies: set, snapshot: snapshot)
+            if let check = judged.windowCheck(at: now) {
+                checkOf[index] = checks.count
+                checks.append(check)
+            }
+            pending.append(.judged(request, judged))
+        }
+        let breaches = checks.isEmpty ? [] : try windows.check(checks, record: true)
+        guard breaches.count == checks.count else {
+            throw WindowStoreError("the window store answered \(breaches.count) of \(checks.count) checks")
+        }
+        return try zip(batch, pending).enumerated().map { index, item in
+            switch item.1 {
+            case .refused(let error):
+                return .deadLettered(try deadLetter(item.0, error), error)
+            case .judged(let request, let judged):
+                let found = checkOf[index].map { breaches[$0] } ?? []
+                return .validated(try effects(of: request, verdict: judged.finish(with: found), at: now))
             }
         }
     }
@@ -113,35 +160,57 @@ public struct DecisionProcessor: Sendable {
         return try validate(request)
     }
 
-    /// Validates one decoded request.
+    /// Validates one decoded request as a pre-trade check: windowed limits are checked against
+    /// what is recorded, but the decision itself is not recorded (only decisions consumed from the
+    /// decision stream are).
     public func validate(_ request: PolicyValidationRequest) throws -> DecisionResult {
         try request.validate(limits: configuration.limits)
         var state = request.portfolioState
         if state == nil {
             state = try portfolios.latestStates(for: [request.decision.portfolioID])[request.decision.portfolioID]
         }
-        guard let state else {
-            throw InputError(.missingPortfolioState, field: "portfolio_state",
-                             "is absent and no snapshot of portfolio '\(request.decision.portfolioID.prefix(100))' is stored")
-        }
-        return try evaluate(request, state: state, policies: policies.current)
+        guard let state else { throw Self.missingState(request) }
+        let snapshot = try enforcement.snapshot(scopes: Set(EnforcementGate.scopes(of: request.decision)),
+                                                features: Set(request.decision.featuresUsed ?? []))
+        let judged = assess(request, state: state, policies: policies.current, snapshot: snapshot)
+        let now = clock.now()
+        let breaches = try judged.windowCheck(at: now).map { try windows.check([$0], record: false).first ?? [] } ?? []
+        return try effects(of: request, verdict: judged.finish(with: breaches), at: now)
     }
 
-    private func evaluate(_ request: PolicyValidationRequest, state: PortfolioState, policies set: PolicySet) throws -> DecisionResult {
+    /// A decision refused as input, or judged up to its windowed limits.
+    private enum Pending {
+        case refused(InputError)
+        case judged(PolicyValidationRequest, StatefulVerdict)
+    }
+
+    private static func missingState(_ request: PolicyValidationRequest) -> InputError {
+        InputError(.missingPortfolioState, field: "portfolio_state",
+                   "is absent and no snapshot of portfolio '\(request.decision.portfolioID.prefix(100))' is stored")
+    }
+
+    /// Phases one and two: the gate and the stateless rules.
+    private func assess(_ request: PolicyValidationRequest, state: PortfolioState, policies set: PolicySet,
+                        snapshot: EnforcementSnapshot) -> StatefulVerdict {
+        let applicable = set.applicable(to: request.decision.portfolioID, names: request.applicablePolicies)
+        let rules = evaluator.evaluate(request.decision, state: state, policies: applicable)
+        return StatefulVerdict(decision: request.decision, snapshot: snapshot, rules: rules, policies: applicable,
+                               windowLimits: windowLimits)
+    }
+
+    private func effects(of request: PolicyValidationRequest, verdict: PolicyEvaluator.Verdict, at now: Date) throws -> DecisionResult {
         let decision = request.decision
-        let now = clock.now()
-        let applicable = set.applicable(to: decision.portfolioID, names: request.applicablePolicies)
-        let verdict = evaluator.evaluate(decision, state: state, policies: applicable)
         let portfolioToken = SubjectToken.sanitize(decision.portfolioID)
         var events: [OutboundEvent] = []
         var records: [ViolationRecord] = []
         var violatedNames: [String] = []
         for (position, violation) in verdict.response.violations.enumerated() {
             if violatedNames.last != violation.policyName { violatedNames.append(violation.policyName) }
-            // The order the violation blames tells apart two orders on one symbol breaking one limit;
-            // violations that blame no order are told apart by their place in the verdict.
-            let adjustment = violation.suggestedAdjustment?.objectValue
-            let subject = adjustment?["order_index"]?.numberValue.map { "order:\(Int($0))" } ?? "at:\(position)"
+            // The order the violation blames tells apart two orders on one symbol breaking one limit,
+            // the feature tells apart quarantine violations; others are told apart by their place.
+            let details = violation.suggestedAdjustment?.objectValue
+            let subject = details?["order_index"]?.numberValue.map { "order:\(Int($0))" }
+                ?? details?["feature"]?.stringValue.map { "feature:\($0)" } ?? "at:\(position)"
             let id = DeterministicID.uuid("violation", "policy", decision.portfolioID, decision.decisionID,
                                           violation.policyName, violation.violationType, subject)
             let eventID = id.uuidString.lowercased()

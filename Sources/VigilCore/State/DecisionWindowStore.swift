@@ -1,5 +1,4 @@
 public import Foundation
-import Synchronization
 
 /// A windowed limit that needs state shared by every instance (Redis in service): RISK_LIMIT's
 /// orders and turnover per window, REGULATORY's wash-trade window. Windows are sliding and use
@@ -32,14 +31,18 @@ public struct WindowCheck: Sendable, Equatable {
     public var orders: [Order]
     /// Limits to check.
     public var limits: [WindowLimit]
+    /// Policies whose limits are advisory: their breaches are reported but do not stop recording.
+    public var advisoryPolicies: Set<String>
 
     /// Creates a check.
-    public init(decisionID: String, portfolioID: String, at: Date, orders: [Order], limits: [WindowLimit]) {
+    public init(decisionID: String, portfolioID: String, at: Date, orders: [Order], limits: [WindowLimit],
+                advisoryPolicies: Set<String> = []) {
         self.decisionID = decisionID
         self.portfolioID = portfolioID
         self.at = at
         self.orders = orders
         self.limits = limits
+        self.advisoryPolicies = advisoryPolicies
     }
 }
 
@@ -61,10 +64,40 @@ public struct WindowBreach: Sendable, Equatable {
     }
 }
 
-/// Sliding windows of accepted decisions. `checkAndRecord` is atomic per decision: if no limit is
-/// breached the decision's orders are recorded, otherwise nothing is. Checks in one call are applied
-/// in order, so later decisions of a batch see earlier ones.
+/// Sliding windows of accepted decisions, shared by every instance. Semantics (docs/windows.md):
+/// - Time is the check's `at` (processing time), in whole milliseconds. A recorded order counts
+///   in a window of `w` seconds while it is younger than `w`: one recorded exactly `w` ago has expired.
+/// - `orderCount`: orders recorded in the window plus the decision's orders must not exceed the maximum.
+/// - `turnover`: notional (quantity × price) recorded in the window plus the decision's must not
+///   exceed the maximum (a relative tolerance of 1e-9 absorbs floating-point noise).
+/// - `washTrade`: breached, once per symbol, when an order on the opposite side of the same symbol
+///   was recorded for the portfolio within the window; `observed` is the seconds since it. Orders of
+///   the same decision are not compared with each other.
+/// - A decision is recorded (every order, whatever limits were checked) only when `record` is true
+///   and no strict limit is breached; advisory breaches are reported and do not stop recording.
+/// - Idempotent by decision: a decision already recorded returns no breaches and records nothing.
+/// - Checks of one call run in order, each atomically, so later decisions see earlier ones.
 public protocol DecisionWindowStore: Sendable {
-    /// Checks and, when nothing is breached, records each decision; one result per check.
-    func checkAndRecord(_ checks: [WindowCheck]) throws -> [[WindowBreach]]
+    /// Checks each decision and, when `record` is true and no strict limit is breached, records it.
+    /// `record: false` is the pre-trade check of request-reply and REST validation.
+    func check(_ checks: [WindowCheck], record: Bool) throws -> [[WindowBreach]]
+}
+
+extension DecisionWindowStore {
+    /// Checks and, when no strict limit is breached, records each decision; one result per check.
+    public func checkAndRecord(_ checks: [WindowCheck]) throws -> [[WindowBreach]] {
+        try check(checks, record: true)
+    }
+}
+
+/// A window store answered something the engine cannot use (e.g. a reply of the wrong shape).
+public struct WindowStoreError: Error, Sendable, CustomStringConvertible {
+    /// What was wrong; safe to log.
+    public let message: String
+
+    /// Creates an error.
+    public init(_ message: String) { self.message = message }
+
+    /// `window store error: <message>`.
+    public var description: String { "window store error: \(message)" }
 }

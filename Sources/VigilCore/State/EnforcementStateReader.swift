@@ -17,6 +17,30 @@ public protocol EnforcementStateReader: Sendable {
     func breakers(for scopes: Set<String>) throws -> [String: BreakerState]
     /// Which of the given features are quarantined, with the reason.
     func quarantined(features: Set<String>) throws -> [String: String]
+    /// Both at once; a store should answer in one round trip (the default asks twice).
+    func snapshot(scopes: Set<String>, features: Set<String>) throws -> EnforcementSnapshot
+}
+
+extension EnforcementStateReader {
+    /// Reads breakers, then quarantine.
+    public func snapshot(scopes: Set<String>, features: Set<String>) throws -> EnforcementSnapshot {
+        EnforcementSnapshot(breakers: scopes.isEmpty ? [:] : try breakers(for: scopes),
+                            quarantined: features.isEmpty ? [:] : try quarantined(features: features))
+    }
+}
+
+/// Breaker and quarantine state read once for a whole batch.
+public struct EnforcementSnapshot: Sendable, Equatable {
+    /// Scopes whose breaker is not closed.
+    public var breakers: [String: BreakerState]
+    /// Quarantined features with their reasons.
+    public var quarantined: [String: String]
+
+    /// Creates a snapshot (empty: every breaker closed, nothing quarantined).
+    public init(breakers: [String: BreakerState] = [:], quarantined: [String: String] = [:]) {
+        self.breakers = breakers
+        self.quarantined = quarantined
+    }
 }
 
 /// In-memory ``EnforcementStateReader`` with setters, for tests and the simulator.

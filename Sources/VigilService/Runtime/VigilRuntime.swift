@@ -22,8 +22,11 @@ public enum VigilRuntime {
         var processorConfiguration = DecisionProcessor.Configuration()
         processorConfiguration.source = configuration.eventSource
         processorConfiguration.limits = configuration.limits
-        let processor = DecisionProcessor(policies: registry, portfolios: portfolios, clock: SystemClock(),
-                                          configuration: processorConfiguration)
+        let processor = DecisionProcessor(
+            policies: registry, portfolios: portfolios,
+            windows: RedisDecisionWindowStore(client: connections.redis, keyPrefix: configuration.redis.keyPrefix),
+            enforcement: RedisEnforcementState(client: connections.redis, keyPrefix: configuration.redis.keyPrefix),
+            clock: SystemClock(), configuration: processorConfiguration)
         let reloader = PolicyReloader(configuration: connections.postgresConfiguration, registry: registry, metrics: metrics,
                                       logger: logger)
         // Policies are in force before the first decision is fetched.
