@@ -56,4 +56,15 @@ struct MixedPolicySetTests {
         let fixed = RuleChecks.adjusted(orders, verdict)
         #expect(RuleChecks.evaluate(fixed, state: MixedPolicies.state, MixedPolicies.definitions).response.isCompliant)
     }
+
+    @Test func degenerateDecisionsNeverCrashTheEngine() {
+        // Input validation rejects these before evaluation; the engine must stay total anyway.
+        var nan = MixedPolicies.orders
+        nan[0].quantity = .nan
+        nan[1].price = .infinity
+        for orders in [[], nan, [RuleChecks.order(.sell, "NEW", 1e300, at: 1e300, sector: nil, assetClass: nil, country: nil)]] {
+            let verdict = RuleChecks.evaluate(orders, state: MixedPolicies.state, MixedPolicies.definitions)
+            #expect(verdict.policiesChecked.count == 10)
+        }
+    }
 }

@@ -7,17 +7,17 @@
 /// mandate needs an attribute of (`asset_class`, `sector`, `country`) and that lacks it is rejected
 /// with a violation naming the missing field.
 struct InvestmentMandateRule: PolicyRule {
-    var allowedAssetClasses: Set<String>?
-    var excludedSectors: Set<String>
-    var excludedCountries: Set<String>
+    var allowedAssetClasses: NameSet?
+    var excludedSectors: NameSet
+    var excludedCountries: NameSet
     var longOnly: Bool
     var severity: Severity
 
     init(policyName: String, rules: JSONValue) throws(PolicyError) {
         var reader = try RuleReader(policyName: policyName, rules: rules)
-        allowedAssetClasses = try reader.strings("allowed_asset_classes").map(Set.init)
-        excludedSectors = Set(try reader.strings("excluded_sectors") ?? [])
-        excludedCountries = Set(try reader.strings("excluded_countries") ?? [])
+        allowedAssetClasses = try reader.strings("allowed_asset_classes").map(NameSet.init)
+        excludedSectors = NameSet(try reader.strings("excluded_sectors") ?? [])
+        excludedCountries = NameSet(try reader.strings("excluded_countries") ?? [])
         longOnly = try reader.flag("long_only") ?? false
         severity = try reader.severity(default: .high)
         try reader.rejectUnknownKeys()
@@ -33,13 +33,12 @@ struct InvestmentMandateRule: PolicyRule {
     func evaluate(_ context: EvaluationContext, policy: PolicyHeader) -> RuleOutcome {
         var outcome = RuleOutcome()
         let decision = context.decision
-        let book = TouchedBook(decision, state: context.state)
-        let adding = exposureAddingOrders(decision, book: book)
-        for (index, order) in decision.orders.enumerated() where adding[index] {
+        let judged = allowedAssetClasses != nil || !excludedSectors.isEmpty || !excludedCountries.isEmpty
+        for (index, order) in decision.orders.enumerated() where judged && context.addsExposure(index) {
             if let allowed = allowedAssetClasses {
                 check(order.assetClass, field: "asset_class", index, decision, policy, &outcome) { value in
                     allowed.contains(value) ? nil
-                        : ("ASSET_CLASS_NOT_ALLOWED", "asset class \(value) is not among the allowed \(allowed.sorted().joined(separator: ", "))")
+                        : ("ASSET_CLASS_NOT_ALLOWED", "asset class \(value) is not among the allowed \(allowed.sorted.joined(separator: ", "))")
                 }
             }
             if !excludedSectors.isEmpty {
@@ -53,35 +52,41 @@ struct InvestmentMandateRule: PolicyRule {
                 }
             }
         }
-        if longOnly { checkLongOnly(decision, book: book, policy: policy, into: &outcome) }
+        if longOnly { checkLongOnly(context, policy: policy, into: &outcome) }
         return outcome
     }
 
     private func check(_ value: String?, field: String, _ index: Int, _ decision: TradingDecision, _ policy: PolicyHeader,
                        _ outcome: inout RuleOutcome, _ judge: (String) -> (type: String, reason: String)?) {
-        let order = decision.orders[index]
-        let subject = "\(order.side.rawValue) \(Format.number(order.quantity)) \(order.symbol)"
+        // Descriptions are built only once a violation is certain: interpolation dominates otherwise.
+        func subject() -> String {
+            let order = decision.orders[index]
+            return "\(order.side.rawValue) \(Format.number(order.quantity)) \(order.symbol)"
+        }
         guard let value else {
             outcome.add(order: index, of: decision, policy: policy, severity: severity, type: "\(field.uppercased())_UNKNOWN",
-                        description: "\(subject) has no `\(field)`, so the investment mandate cannot be checked", maxQuantity: 0)
+                        description: "\(subject()) has no `\(field)`, so the investment mandate cannot be checked", maxQuantity: 0)
             return
         }
         guard let (type, reason) = judge(value) else { return }
         outcome.add(order: index, of: decision, policy: policy, severity: severity, type: type,
-                    description: "\(subject): \(reason)", maxQuantity: 0)
+                    description: "\(subject()): \(reason)", maxQuantity: 0)
     }
 
     /// A symbol ending below zero, and lower than it started, breaks the mandate; blame its last SELL.
-    private func checkLongOnly(_ decision: TradingDecision, book: TouchedBook, policy: PolicyHeader, into outcome: inout RuleOutcome) {
-        for (line, exposure) in book.lines.enumerated() where exceeds(0, exposure.after) && exceeds(exposure.before, exposure.after) {
-            guard let index = decision.orders.indices.last(where: { book.lineOfOrder[$0] == line && decision.orders[$0].side == .sell }) else { continue }
+    private func checkLongOnly(_ context: EvaluationContext, policy: PolicyHeader, into outcome: inout RuleOutcome) {
+        let decision = context.decision
+        for (last, order) in decision.orders.enumerated() where context.isLastOrder(last) {
+            guard let exposure = context.projection.touched[order.symbol],
+                  exceeds(0, exposure.after), exceeds(exposure.before, exposure.after),
+                  let index = decision.orders.indices.last(where: { decision.orders[$0].symbol == order.symbol && decision.orders[$0].side == .sell })
+            else { continue }
             // The floor is zero, or the existing short when the portfolio already holds one.
             let floor = min(0, exposure.before)
             outcome.bound(scale: (exposure.before - floor) / -exposure.delta)
-            let order = decision.orders[index]
-            let others = exposure.after + order.quantity
+            let others = exposure.after + decision.orders[index].quantity
             outcome.add(order: index, of: decision, policy: policy, severity: severity, type: "LONG_ONLY",
-                        description: "\(exposure.symbol) position after the decision would be \(Format.number(exposure.after)) units (from \(Format.number(exposure.before))); the mandate is long-only (minimum \(Format.number(floor)))",
+                        description: "\(order.symbol) position after the decision would be \(Format.number(exposure.after)) units (from \(Format.number(exposure.before))); the mandate is long-only (minimum \(Format.number(floor)))",
                         maxQuantity: others - floor)
         }
     }

@@ -98,6 +98,11 @@ struct BreachAdjustment {
         }
         // When no single order raises the measure on its own (they only do together), blame the last.
         order = raises ?? candidates.last ?? 0
+        // Callers only solve a breach the orders caused, so there is an order; stay total regardless.
+        guard decision.orders.indices.contains(order) else {
+            maxQuantity = 0
+            return
+        }
         let along = measure(book.orderPath(order, of: decision, cash: cash))
         maxQuantity = along.largestFraction(upTo: threshold) * decision.orders[order].quantity
     }

@@ -7,7 +7,7 @@
 /// Wash trades across decisions need shared state and are declared in ``windowLimits`` for a
 /// ``DecisionWindowStore``; a BUY and a SELL of one symbol inside one decision are caught here.
 struct RegulatoryRule: PolicyRule {
-    var restricted: Set<String>
+    var restricted: NameSet
     var shortSellingBan: Bool
     var washWindow: Double?
     var severityOverride: Severity?
@@ -15,7 +15,7 @@ struct RegulatoryRule: PolicyRule {
 
     init(policyName: String, rules: JSONValue) throws(PolicyError) {
         var reader = try RuleReader(policyName: policyName, rules: rules)
-        restricted = Set(try reader.strings("restricted_symbols") ?? [])
+        restricted = NameSet(try reader.strings("restricted_symbols") ?? [])
         shortSellingBan = try reader.flag("short_selling_ban") ?? false
         washWindow = try reader.limit("wash_trade_window_seconds")
         severityOverride = try reader.severityOverride()
@@ -37,7 +37,7 @@ struct RegulatoryRule: PolicyRule {
                             maxQuantity: 0)
             }
         }
-        if shortSellingBan, decision.orders.contains(where: { $0.side == .sell }) {
+        if shortSellingBan {
             checkShortSales(context, policy: policy, into: &outcome)
         }
         if let washWindow, decision.orders.count > 1 {
@@ -50,20 +50,16 @@ struct RegulatoryRule: PolicyRule {
     /// long quantity held at that point (existing position plus earlier orders).
     private func checkShortSales(_ context: EvaluationContext, policy: PolicyHeader, into outcome: inout RuleOutcome) {
         let decision = context.decision
-        let book = TouchedBook(decision, state: context.state)
-        var running = book.lines.map(\.before)
-        var traded = [Double](repeating: 0, count: book.lines.count)
-        for (index, order) in decision.orders.enumerated() {
-            let line = book.lineOfOrder[index]
-            let held = running[line]
-            running[line] += order.signedQuantity
-            traded[line] += order.signedQuantity
-            guard order.side == .sell, exceeds(0, running[line]) else { continue }
+        for (index, order) in decision.orders.enumerated() where order.side == .sell {
+            let held = context.held(before: index)
+            let after = held - order.quantity
+            guard exceeds(0, after) else { continue }
             // At scale s the position here is before + s·traded; it stays ≥ 0 up to before / −traded.
-            let before = book.lines[line].before
-            outcome.bound(scale: traded[line] < 0 && before > 0 ? before / -traded[line] : 0)
+            let before = context.projection.touched[order.symbol]?.before ?? 0
+            let traded = after - before
+            outcome.bound(scale: traded < 0 && before > 0 ? before / -traded : 0)
             outcome.add(order: index, of: decision, policy: policy, severity: severityOverride ?? .critical, type: "SHORT_SALE",
-                        description: "SELL \(Format.number(order.quantity)) \(order.symbol) would take the position from \(Format.number(held)) to \(Format.number(running[line])) units; short selling is banned (at most \(Format.number(max(0, held))) may be sold)",
+                        description: "SELL \(Format.number(order.quantity)) \(order.symbol) would take the position from \(Format.number(held)) to \(Format.number(after)) units; short selling is banned (at most \(Format.number(max(0, held))) may be sold)",
                         maxQuantity: max(0, held))
         }
     }

@@ -55,17 +55,83 @@ struct RiskLimitRule: PolicyRule {
     func evaluate(_ context: EvaluationContext, policy: PolicyHeader) -> RuleOutcome {
         var outcome = RuleOutcome()
         guard maxGrossLeverage != nil || maxNetExposure != nil || minCashWeight != nil || maxTopN != nil else { return outcome }
-        let book = TouchedBook(context.decision, state: context.state)
-        var untouchedGross = 0.0, untouchedNet = 0.0
-        var untouchedValues: [Double] = []
-        for position in context.state.positions where book.line(of: position.symbol) == nil {
-            untouchedGross += abs(position.value)
-            untouchedNet += position.value
-            if maxTopN != nil { untouchedValues.append(abs(position.value)) }
+        // Fast path: every measure before and after from one scan, with no heap allocation.
+        let orders = context.decision.orders
+        let wantsTop = maxTopN != nil
+        var untouchedGross = 0.0, untouchedNet = 0.0, cashAfter = context.state.cash
+        var gross = (0.0, 0.0), net = (0.0, 0.0), concentration = (0.0, 0.0)
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: wantsTop ? context.state.positions.count + 2 * orders.count : 0) { values in
+            var count = 0
+            let positions = context.state.positions
+            context.withHoldings(untouched: { position in
+                let value = positions[position].quantity * positions[position].price
+                untouchedGross += abs(value)
+                untouchedNet += value
+                if wantsTop { values[count] = abs(value); count += 1 }
+            }) { held in
+                gross = (untouchedGross, untouchedGross)
+                net = (untouchedNet, untouchedNet)
+                let untouchedCount = count
+                for index in orders.indices {
+                    cashAfter -= orders[index].signedQuantity * orders[index].price
+                    guard context.isLastOrder(index) else { continue }
+                    let price = orders[index].price, before = held[index], after = before + context.netTraded(index)
+                    gross.0 += abs(before) * price
+                    gross.1 += abs(after) * price
+                    net.0 += before * price
+                    net.1 += after * price
+                    if wantsTop { values[count] = abs(before) * price; values[count + 1] = abs(after) * price; count += 2 }
+                }
+                guard wantsTop else { return }
+                // Untouched values, then (before, after) pairs of the traded symbols.
+                concentration = (topSum(values, untouched: untouchedCount, total: count, pick: 0),
+                                 topSum(values, untouched: untouchedCount, total: count, pick: 1))
+            }
         }
         let nav = context.projection.nav
-        let measures = RiskMeasures(book: book, untouchedGross: untouchedGross, untouchedNet: untouchedNet,
-                                    untouchedTop: Array(untouchedValues.sorted(by: >).prefix(topN)), topN: topN)
+        func breached(_ limit: Double?, _ before: Double, _ after: Double) -> Bool {
+            guard let limit else { return false }
+            return exceeds(after, limit * nav) && exceeds(after, before)
+        }
+        guard breached(maxGrossLeverage, gross.0, gross.1) || breached(maxNetExposure, abs(net.0), abs(net.1))
+                || breached(minCashWeight.map { -$0 }, -context.state.cash, -cashAfter)
+                || breached(maxTopN, concentration.0, concentration.1) else { return outcome }
+        let book = TouchedBook(context.decision, state: context.state)
+        let untouched = context.state.positions.filter { position in !book.lines.contains { $0.symbol == position.symbol } }
+        reportBreaches(context, policy: policy, measures: RiskMeasures(
+            book: book, untouchedGross: untouchedGross, untouchedNet: untouchedNet,
+            untouchedTop: Array(untouched.map { abs($0.value) }.sorted(by: >).prefix(topN)), topN: topN), into: &outcome)
+        return outcome
+    }
+
+    /// The sum of the `topN` largest of the untouched values and, of each traded symbol's
+    /// (before, after) pair, the one at `pick`: by repeated selection, in place.
+    private func topSum(_ values: UnsafeMutableBufferPointer<Double>, untouched: Int, total: Int, pick: Int) -> Double {
+        var sum = 0.0
+        var taken = 0
+        // A taken value v ≥ 0 is marked as −1 − v (always negative) and restored afterwards.
+        while taken < topN {
+            var best = -1
+            var index = 0
+            while index < total {
+                let eligible = index < untouched || (index - untouched) % 2 == pick
+                if eligible, values[index] >= 0, best < 0 || values[index] > values[best] { best = index }
+                index += 1
+            }
+            if best < 0 { break }
+            sum += values[best]
+            values[best] = -1 - values[best]
+            taken += 1
+        }
+        for index in 0..<total where values[index] < 0 { values[index] = -1 - values[index] }
+        return sum
+    }
+
+    /// Slow path, once a limit is known to be breached: solves each breached measure along the decision.
+    private func reportBreaches(_ context: EvaluationContext, policy: PolicyHeader, measures: RiskMeasures,
+                                into outcome: inout RuleOutcome) {
+        let nav = context.projection.nav
+        let book = measures.book
         let scalePath = book.scalePath(context.decision, cash: context.state.cash)
         func check(_ limit: Double?, _ measure: (DecisionPath) -> PathMeasure, type: String, _ describe: (Double, Double) -> String) {
             guard let limit else { return }
@@ -91,7 +157,6 @@ struct RiskLimitRule: PolicyRule {
         check(maxTopN.map { $0 * nav }, measures.topConcentration, type: "MAX_TOP_N_CONCENTRATION") { after, limit in
             "the \(topN) largest positions after the decision would be \(Format.number(after)) (\(Format.percent(after / nav)) of NAV \(Format.number(nav))), above the limit \(Format.percent(limit / nav))"
         }
-        return outcome
     }
 }
 

@@ -9,14 +9,14 @@
 struct SectorLimitRule: PolicyRule {
     var defaultWeight: Double?
     var overrides: [String: Double]
-    var sectors: Set<String>?
+    var sectors: NameSet?
     var severity: Severity
 
     init(policyName: String, rules: JSONValue) throws(PolicyError) {
         var reader = try RuleReader(policyName: policyName, rules: rules)
         defaultWeight = try reader.limit("max_sector_weight", maximum: 1)
         overrides = try reader.limits("sector_limits", maximum: 1) ?? [:]
-        sectors = try reader.strings("sectors").map(Set.init)
+        sectors = try reader.strings("sectors").map(NameSet.init)
         severity = try reader.severity(default: .high)
         try reader.rejectUnknownKeys()
         guard defaultWeight != nil || !overrides.isEmpty else {
@@ -26,44 +26,66 @@ struct SectorLimitRule: PolicyRule {
 
     private func cap(of sector: String) -> Double? {
         if let sectors, !sectors.contains(sector) { return nil }
-        return overrides[sector] ?? defaultWeight
+        // Most policies override nothing: skip hashing the name then.
+        return overrides.isEmpty ? defaultWeight : overrides[sector] ?? defaultWeight
     }
 
     func evaluate(_ context: EvaluationContext, policy: PolicyHeader) -> RuleOutcome {
         var outcome = RuleOutcome()
-        let decision = context.decision
-        let book = TouchedBook(decision, state: context.state)
-        let adding = exposureAddingOrders(decision, book: book)
-        for (index, order) in decision.orders.enumerated() where order.sector == nil && adding[index] {
-            outcome.add(order: index, of: decision, policy: policy, severity: severity, type: "SECTOR_UNKNOWN",
-                        description: "\(order.side.rawValue) \(Format.number(order.quantity)) \(order.symbol) has no `sector`, so its sector limit cannot be checked",
-                        maxQuantity: 0)
+        let orders = context.decision.orders
+        for index in orders.indices where orders[index].sector == nil && context.addsExposure(index) {
+            reportUnknown(index, context, policy, &outcome)
         }
-        var seen: [String] = []
-        for line in book.lines {
-            guard let sector = line.sector, !seen.contains(sector), let weight = cap(of: sector) else { continue }
-            seen.append(sector)
-            check(sector: sector, weight: weight, book: book, context: context, policy: policy, into: &outcome)
+        let count = orders.count
+        // One bucket per sector, at the first order naming it: exposure of untouched positions, and
+        // of the traded symbols before and after.
+        func bucket(_ sector: String?) -> Int? {
+            guard let sector else { return nil }
+            return orders.firstIndex { $0.sector == sector }
+        }
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * count) { sums in
+            _ = sums.initialize(from: repeatElement(0, count: 3 * count))
+            let positions = context.state.positions
+            context.withHoldings(untouched: { position in
+                if let k = bucket(positions[position].sector) { sums[k] += abs(positions[position].quantity * positions[position].price) }
+            }) { held in
+                for index in orders.indices where context.isLastOrder(index) {
+                    guard let k = bucket(context.lineSector(index)) else { continue }
+                    let price = orders[index].price
+                    sums[count + k] += abs(held[index]) * price
+                    sums[2 * count + k] += abs(held[index] + context.netTraded(index)) * price
+                }
+            }
+            for k in orders.indices {
+                guard let sector = orders[k].sector, bucket(sector) == k, let weight = cap(of: sector) else { continue }
+                let exposure = Exposure(untouched: sums[k], before: sums[k] + sums[count + k], after: sums[k] + sums[2 * count + k])
+                check(sector: sector, weight: weight, exposure: exposure, context: context, policy: policy, into: &outcome)
+            }
         }
         return outcome
     }
 
-    private func check(sector: String, weight: Double, book: TouchedBook, context: EvaluationContext,
+    private struct Exposure {
+        var untouched: Double
+        var before: Double
+        var after: Double
+    }
+
+    private func reportUnknown(_ index: Int, _ context: EvaluationContext, _ policy: PolicyHeader, _ outcome: inout RuleOutcome) {
+        let order = context.decision.orders[index]
+        outcome.add(order: index, of: context.decision, policy: policy, severity: severity, type: "SECTOR_UNKNOWN",
+                    description: "\(order.side.rawValue) \(Format.number(order.quantity)) \(order.symbol) has no `sector`, so its sector limit cannot be checked",
+                    maxQuantity: 0)
+    }
+
+    private func check(sector: String, weight: Double, exposure: Exposure, context: EvaluationContext,
                        policy: PolicyHeader, into outcome: inout RuleOutcome) {
         let nav = context.projection.nav
-        // Positions the decision does not trade are a constant part of the sector's exposure.
-        var untouched = 0.0
-        for position in context.state.positions where position.sector == sector && book.line(of: position.symbol) == nil {
-            untouched += abs(position.value)
-        }
-        var before = untouched, after = untouched
-        for line in book.lines where line.sector == sector {
-            before += abs(line.before) * line.price
-            after += abs(line.after) * line.price
-        }
+        let (untouched, before, after) = (exposure.untouched, exposure.before, exposure.after)
         let limit = weight * nav
         guard exceeds(after, limit), exceeds(after, before) else { return }
         let decision = context.decision
+        let book = TouchedBook(decision, state: context.state)
         let candidates = decision.orders.indices.filter { book.lines[book.lineOfOrder[$0]].sector == sector }
         let solved = BreachAdjustment(threshold: max(limit, before), decision: decision, book: book,
                                       cash: context.state.cash, candidates: candidates) { path in

@@ -78,19 +78,74 @@ struct DecisionPath {
     func quantity(_ line: Int, at t: Double) -> Double { start[line] + t * step[line] }
 }
 
-/// Whether each order adds exposure, applying the orders in sequence: every order except one that
-/// only reduces a holding towards zero without crossing it. These are the orders a mandate or
-/// sector rule must be able to judge; a sale that only trims a holding never needs checking.
-func exposureAddingOrders(_ decision: TradingDecision, book: TouchedBook) -> [Bool] {
-    var running = book.lines.map(\.before)
-    var out: [Bool] = []
-    out.reserveCapacity(decision.orders.count)
-    for (index, order) in decision.orders.enumerated() {
-        let line = book.lineOfOrder[index]
-        let held = running[line]
-        let next = held + order.signedQuantity
-        out.append(!(held != 0 && next * held >= 0 && abs(next) < abs(held)))
-        running[line] = next
+/// Symbol equality with a cheap length test first: most symbols differ in length, and the full
+/// comparison of two different strings is the costliest step of a portfolio scan. (Symbols are
+/// compared as exact UTF-8, so tickers in different Unicode normal forms would not match.)
+@inline(__always)
+func sameSymbol(_ a: String, _ b: String) -> Bool {
+    a.utf8.count == b.utf8.count && a == b
+}
+
+// Fast-path queries that rules use before any violation is found: they scan the decision's few
+// orders and read the evaluator's projection, and allocate nothing.
+extension EvaluationContext {
+    /// Whether order `index` is the decision's last order on its symbol (where its line is complete).
+    func isLastOrder(_ index: Int) -> Bool {
+        let orders = decision.orders
+        var later = index + 1
+        while later < orders.count {
+            if sameSymbol(orders[later].symbol, orders[index].symbol) { return false }
+            later += 1
+        }
+        return true
     }
-    return out
+
+    /// The net signed quantity the decision trades in order `index`'s symbol.
+    func netTraded(_ index: Int) -> Double {
+        let orders = decision.orders
+        var total = 0.0
+        for other in orders.indices where sameSymbol(orders[other].symbol, orders[index].symbol) { total += orders[other].signedQuantity }
+        return total
+    }
+
+    /// Calls `body` with, per order, the quantity its symbol held before the decision (filled at the
+    /// symbol's last order only), from one scan of the positions that compares symbols with the few
+    /// orders' rather than hashing them; the index of each position the decision does not trade is
+    /// passed to `untouched`. Allocates nothing on the heap and copies no position.
+    func withHoldings<R>(untouched: (Int) -> Void, _ body: (UnsafeMutableBufferPointer<Double>) -> R) -> R {
+        let orders = decision.orders
+        let positions = state.positions
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: orders.count) { held in
+            _ = held.initialize(from: repeatElement(0, count: orders.count))
+            for position in positions.indices {
+                var match = orders.count - 1
+                while match >= 0, !sameSymbol(orders[match].symbol, positions[position].symbol) { match -= 1 }
+                if match >= 0 { held[match] += positions[position].quantity } else { untouched(position) }
+            }
+            return body(held)
+        }
+    }
+
+    /// The position in order `index`'s symbol just before it: the holding plus earlier orders.
+    func held(before index: Int) -> Double {
+        let symbol = decision.orders[index].symbol
+        var held = projection.touched[symbol]?.before ?? 0
+        for order in decision.orders[..<index] where order.symbol == symbol { held += order.signedQuantity }
+        return held
+    }
+
+    /// Whether order `index` adds exposure: every order except one that only trims a holding
+    /// towards zero without crossing it. These are the orders a mandate or sector rule must be able
+    /// to judge; a sale that only trims a holding never needs checking.
+    func addsExposure(_ index: Int) -> Bool {
+        let held = held(before: index)
+        let next = held + decision.orders[index].signedQuantity
+        return !(held != 0 && next * held >= 0 && abs(next) < abs(held))
+    }
+
+    /// The sector of order `index`'s symbol: the last sector any order on it names (as in ``TouchedBook``).
+    func lineSector(_ index: Int) -> String? {
+        let symbol = decision.orders[index].symbol
+        return decision.orders.last { $0.symbol == symbol && $0.sector != nil }?.sector
+    }
 }
