@@ -1,8 +1,6 @@
-/// The symbols a decision trades, one line each, with the attributes the portfolio-wide rules need.
-///
-/// Built by each rule that needs it rather than once per decision, because `EvaluationContext`
-/// belongs to the evaluator; it is cheap: lines are found by scanning the decision's few orders,
-/// not by hashing every position's symbol.
+/// The symbols a decision trades, one line each, with the attributes the portfolio-wide rules need
+/// to solve a breach (the slow path: only built once a limit is known to be broken; the fast path
+/// uses the allocation-free queries on ``EvaluationContext`` below).
 struct TouchedBook {
     /// One traded symbol.
     struct Line {
