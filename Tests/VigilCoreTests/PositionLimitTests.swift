@@ -123,8 +123,10 @@ struct PolicyCompilationTests {
         #expect(rejection(.array([]))?.field == "policy_rules")
     }
 
-    @Test func typesNotYetSupportedAreRejectedNotIgnored() {
-        #expect(rejection(.object([:]), type: .sectorLimit)?.field == "policy_type")
+    @Test func everyTypeWithoutAnyLimitIsRejectedNotIgnored() {
+        for type in PolicyType.allCases {
+            #expect(rejection(.object([:]), type: type)?.field == "policy_rules", "\(type)")
+        }
     }
 
     @Test func scopeAndEnablementSelectPolicies() {

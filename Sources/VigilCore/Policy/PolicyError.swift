@@ -60,6 +60,62 @@ struct RuleReader {
         return out
     }
 
+    /// A fraction in [0, `maximum`] (zero allowed, unlike ``limit(_:maximum:)``), e.g. a minimum cash weight.
+    mutating func fraction(_ key: String, maximum: Double = 1) throws(PolicyError) -> Double? {
+        used.insert(key)
+        guard let value = rules[key], value != .null else { return nil }
+        guard let number = value.numberValue, number.isFinite, number >= 0, number <= maximum else {
+            throw PolicyError(policyName: policyName, field: key, "must be a number in [0, \(Format.number(maximum))]")
+        }
+        return number
+    }
+
+    /// A whole number of at least 1, e.g. an order count or `top_n`.
+    mutating func count(_ key: String) throws(PolicyError) -> Int? {
+        used.insert(key)
+        guard let value = rules[key], value != .null else { return nil }
+        guard let number = value.numberValue, number.isFinite, number >= 1, number <= 1e9, number == number.rounded() else {
+            throw PolicyError(policyName: policyName, field: key, "must be a whole number from 1 to 1000000000")
+        }
+        return Int(number)
+    }
+
+    /// A boolean flag.
+    mutating func flag(_ key: String) throws(PolicyError) -> Bool? {
+        used.insert(key)
+        guard let value = rules[key], value != .null else { return nil }
+        guard case .bool(let flag) = value else {
+            throw PolicyError(policyName: policyName, field: key, "must be true or false")
+        }
+        return flag
+    }
+
+    /// An object of name → limit in (0, `maximum`]; a bad entry is named as `key.name`.
+    mutating func limits(_ key: String, maximum: Double) throws(PolicyError) -> [String: Double]? {
+        used.insert(key)
+        guard let value = rules[key], value != .null else { return nil }
+        guard let members = value.objectValue else {
+            throw PolicyError(policyName: policyName, field: key, "must be an object of name → number")
+        }
+        var out: [String: Double] = [:]
+        for (name, entry) in members {
+            guard let number = entry.numberValue, number.isFinite, number > 0, number <= maximum else {
+                throw PolicyError(policyName: policyName, field: "\(key).\(name)", "must be a number in (0, \(Format.number(maximum))]")
+            }
+            out[name] = number
+        }
+        return out
+    }
+
+    /// The `severity` key when given: it then overrides every default severity of the policy.
+    mutating func severityOverride() throws(PolicyError) -> Severity? {
+        guard rules["severity"] != nil, rules["severity"] != .null else {
+            used.insert("severity")
+            return nil
+        }
+        return try severity(default: .high)
+    }
+
     mutating func severity(default fallback: Severity) throws(PolicyError) -> Severity {
         used.insert("severity")
         guard let value = rules["severity"], value != .null else { return fallback }

@@ -15,9 +15,14 @@ public struct CompiledPolicy: Sendable {
         switch definition.policyType {
         case .positionLimit:
             rule = try PositionLimitRule(policyName: name, rules: definition.rules)
-        case .sectorLimit, .riskLimit, .regulatory, .investmentMandate:
-            throw PolicyError(policyName: name, field: "policy_type",
-                              "\(definition.policyType.rawValue) is not supported by this version of Vigil")
+        case .sectorLimit:
+            rule = try SectorLimitRule(policyName: name, rules: definition.rules)
+        case .riskLimit:
+            rule = try RiskLimitRule(policyName: name, rules: definition.rules)
+        case .regulatory:
+            rule = try RegulatoryRule(policyName: name, rules: definition.rules)
+        case .investmentMandate:
+            rule = try InvestmentMandateRule(policyName: name, rules: definition.rules)
         }
         scope = definition.portfolioIDs.flatMap { $0.isEmpty ? nil : Set($0) }
     }
