@@ -4,7 +4,11 @@ import VigilCore
 enum ConfigurationKeys {
     typealias Setter = @Sendable (inout VigilConfiguration, String, String) throws -> Void
 
-    static let all: [String: Setter] = {
+    /// Every key. Each capability keeps its keys in its own file and is merged in here.
+    static let all: [String: Setter] = core
+
+    /// The keys of the core service and the decision pipeline.
+    static let core: [String: Setter] = {
         var keys: [String: Setter] = [
             "instance_id": { c, v, _ in c.instanceID = v },
             "log_level": { c, v, k in
