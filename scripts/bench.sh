@@ -48,7 +48,7 @@ pg_port=${VIGIL_DATABASE_URL##*:}; pg_port=${pg_port%%/*}
 extra=()
 for kv in ${VIGIL_BENCH_SET:-}; do extra+=(--set "$kv"); done
 log=.vigil/logs/vigil-bench-run.log
-"$bin/vigil" run --log-level warning --set decisions.batch_size=512 \
+"$bin/vigil" run --log-level warning --set decisions.batch_size=512 --set decisions.workers=2 \
     --set decisions.max_ack_pending=50000 "${extra[@]}" >>"$log" 2>&1 &
 echo $! > .vigil/vigil.pid
 if ! wait_http "http://$VIGIL_HTTP_ADDR/readyz" 30; then
@@ -56,14 +56,18 @@ if ! wait_http "http://$VIGIL_HTTP_ADDR/readyz" 30; then
 fi
 
 if want e2e; then
-    echo "[bench] e2e paced at 5,000/s for $duration"
-    "$bin/vigil-bench" e2e --rate 5000 --duration "$duration" | tee "$out/e2e-5000.txt"
-    echo "[bench] e2e at max rate for $duration"
-    "$bin/vigil-bench" e2e --rate 0 --duration "$duration" | tee "$out/e2e-max.txt"
+    # Two input shapes: the state inline (20 positions in every decision) and from the Redis snapshot.
+    for state in inline stored; do
+        flag=(); [ "$state" = stored ] && flag=(--stored-state)
+        echo "[bench] e2e ($state state) paced at 5,000/s for $duration"
+        "$bin/vigil-bench" e2e "${flag[@]}" --rate 5000 --duration "$duration" 2>/dev/null | tee "$out/e2e-5000-$state.txt"
+        echo "[bench] e2e ($state state) at max rate for $duration"
+        "$bin/vigil-bench" e2e "${flag[@]}" --rate 0 --duration "$duration" 2>/dev/null | tee "$out/e2e-max-$state.txt"
+    done
 fi
 if want rr; then
     echo "[bench] validate-rr"
-    "$bin/vigil-bench" validate-rr | tee "$out/rr.txt"
+    "$bin/vigil-bench" validate-rr 2>/dev/null | tee "$out/rr.txt"
 fi
 echo "[bench] vigil metrics after the runs:"
 curl -s "http://$VIGIL_HTTP_ADDR/metrics" | grep -E '^vigil_(inputs|outputs|errors)_total' || true

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VigilCore
 import VigilNATS
 
 /// `vigil-bench e2e`: end-to-end load against a running `vigil run`. Decisions go in through
@@ -36,6 +37,12 @@ struct E2ECommand: ParsableCommand {
     @Option(help: "Max-rate mode only: decisions published but not yet answered, at most.")
     var maxInFlight = 20_000
 
+    @Option(help: "Flush every publish at once (cnats SendAsap) instead of after ~1 ms: default on in paced mode, so the generator's own buffering is not counted as Vigil's latency.")
+    var sendAsap: Bool?
+
+    @Flag(help: "Send decisions without portfolio_state; Vigil reads the snapshot the generator publishes first (Redis).")
+    var storedState = false
+
     @Option(help: "Subject prefix of decisions (the portfolio id follows).")
     var subjectPrefix = "trading.decisions."
 
@@ -51,7 +58,7 @@ struct E2ECommand: ParsableCommand {
         let runID = "bench" + String(UUID().uuidString.prefix(8)).lowercased()
         let workload = try BenchWorkload.load(policyFile: nil, ordersPerDecision: orders)
         let factory = try PayloadFactory(workload: workload, runID: runID, portfolios: portfolios,
-                                         violatingPercent: violatingPercent, includeState: true)
+                                         violatingPercent: violatingPercent, includeState: !storedState)
         let warmupCount = rate > 0 ? Int(rate * warmup) + 1 : 0
         let tracker = CompletionTracker(runID: runID, recordFrom: warmupCount)
 
@@ -61,6 +68,7 @@ struct E2ECommand: ParsableCommand {
         let subscriber = try NATSConnection(configuration: subOptions)
         var pubOptions = NATSConfiguration(url: url)
         pubOptions.name = "vigil-bench-pub"
+        pubOptions.sendAsap = sendAsap ?? (rate > 0)
         let publisher = try NATSConnection(configuration: pubOptions)
         defer { publisher.close(); subscriber.close() }
         let subscription = try subscriber.subscribe(subject: "vigil.events.policy_validation_completed.*") { tracker.receive($0) }
@@ -69,6 +77,7 @@ struct E2ECommand: ParsableCommand {
         let generator = LoadGenerator(jetStream: try publisher.jetStream(), factory: factory, tracker: tracker,
                                       subjectPrefix: subjectPrefix, maxBatch: maxBatch)
 
+        if storedState { try publishSnapshots(workload: workload, factory: factory, on: publisher) }
         // Probe: one decision must come back before the clock starts, or nothing is listening.
         guard generator.publishOne(0) else {
             throw BenchError("JetStream did not store a decision on \(subjectPrefix)…: is `vigil run` running (it creates the stream)?")
@@ -79,6 +88,7 @@ struct E2ECommand: ParsableCommand {
 
         let mode = rate > 0 ? "paced at \(Stats.rate(rate))" : "max rate (≤ \(Stats.grouped(maxInFlight)) in flight)"
         print("e2e: run \(runID), \(mode), \(duration)s, \(portfolios) portfolios, \(orders) orders/decision, "
+              + (storedState ? "state from Redis snapshot, " : "state inline, ")
               + "\(violatingPercent)% violating, batches ≤ \(maxBatch)")
         let result = rate > 0
             ? generator.runPaced(first: 1, rate: rate, count: Int(rate * duration))
@@ -103,6 +113,19 @@ struct E2ECommand: ParsableCommand {
             let throughput = Double(answered) / max(receiveSeconds, 1e-9)
             print("target: >= 50,000/s sustained: \(throughput >= 50_000 ? "met" : "MISSED")")
         }
+    }
+}
+
+extension E2ECommand {
+    /// Publishes one state snapshot per portfolio and waits until Vigil has stored them.
+    func publishSnapshots(workload: BenchWorkload, factory: PayloadFactory, on connection: NATSConnection) throws {
+        let encoder = OutputEncoder()
+        for portfolio in Set(factory.templates.map(\.portfolioID)) {
+            let state = workload.state(portfolioID: portfolio, asOf: Date())
+            try connection.publish(subject: "trading.portfolios.\(portfolio).state", payload: Array(try encoder.encode(state)))
+        }
+        try connection.flush()
+        Thread.sleep(forTimeInterval: 1)
     }
 }
 
