@@ -10,6 +10,7 @@
 #   BENCH_DURATION=10s scripts/bench.sh   shorter e2e runs
 #   BENCH_ONLY=eval scripts/bench.sh      one benchmark (eval | e2e | rr)
 #   VIGIL_BENCH_SET="decisions.workers=2" scripts/bench.sh   extra `vigil run --set` overrides
+#     (workers=2 crashed vigil with heap corruption in these runs; see docs/performance.md)
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$repo"
@@ -32,8 +33,13 @@ if want eval; then
 fi
 [ "$only" = eval ] && exit 0
 
+# A stack of its own, started empty: a decision backlog left in JetStream by an earlier run would
+# be redelivered and counted as latency.
+export VIGIL_STACK_DIR=$repo/.vigil/bench-stack
+scripts/stack.sh down >/dev/null 2>&1 || true
+rm -rf "$VIGIL_STACK_DIR"
 scripts/stack.sh up
-set -a; . .vigil/env; set +a
+set -a; . "$VIGIL_STACK_DIR/env"; set +a
 stop() {
     trap - INT TERM EXIT
     echo "[bench] stopping vigil and the stack"
@@ -47,10 +53,10 @@ pg_port=${VIGIL_DATABASE_URL##*:}; pg_port=${pg_port%%/*}
 
 extra=()
 for kv in ${VIGIL_BENCH_SET:-}; do extra+=(--set "$kv"); done
-log=.vigil/logs/vigil-bench-run.log
-"$bin/vigil" run --log-level warning --set decisions.batch_size=512 --set decisions.workers=2 \
+log=$VIGIL_STACK_DIR/logs/vigil.log
+"$bin/vigil" run --log-level warning --set decisions.batch_size=512 \
     --set decisions.max_ack_pending=50000 "${extra[@]}" >>"$log" 2>&1 &
-echo $! > .vigil/vigil.pid
+echo $! > "$VIGIL_STACK_DIR/vigil.pid"
 if ! wait_http "http://$VIGIL_HTTP_ADDR/readyz" 30; then
     echo "[bench] error: vigil did not become ready; last log lines:" >&2; tail -20 "$log" >&2; exit 1
 fi

@@ -33,6 +33,9 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Decisions per DecisionProcessor.process call (the service's fetch batch).")
     var batch = 64
 
+    @Flag(help: "Process path: decisions without portfolio_state, read from an in-memory snapshot store instead.")
+    var storedState = false
+
     @Option(help: "Run only one path: evaluate or process (for profiling with perf).")
     var only: Path?
 
@@ -73,12 +76,14 @@ struct EvalCommand: ParsableCommand {
 
         // 2. The engine path, as a decision worker runs it, with in-memory stores.
         let factory = try PayloadFactory(workload: workload, runID: "bench-eval", portfolios: 8,
-                                         violatingPercent: violatingPercent, includeState: true)
+                                         violatingPercent: violatingPercent, includeState: !storedState)
         let messages = (0..<1024).map { index in
             InboundMessage(subject: "trading.decisions.\(factory.template(index).portfolioID)", payload: Data(factory.payload(index)),
                            streamSequence: UInt64(index + 1))
         }
-        let processor = DecisionProcessor(policies: PolicyRegistry(set), portfolios: InMemoryPortfolioStateStore(), clock: SystemClock())
+        let store = InMemoryPortfolioStateStore()
+        for template in factory.templates { try store.save(workload.state(portfolioID: template.portfolioID)) }
+        let processor = DecisionProcessor(policies: PolicyRegistry(set), portfolios: store, clock: SystemClock())
         var failures = 0
         let process = only == .evaluate ? [] : measure(label: "DecisionProcessor.process (decode+evaluate+encode)", iterations: processIterations) { count in
             var done = 0
@@ -99,7 +104,8 @@ struct EvalCommand: ParsableCommand {
         print("")
         print("| path | median (per CPU-second) | CPU per decision | runs |")
         print("|---|---|---|---|")
-        for (label, rates) in [("PolicyEvaluator.evaluate", evaluate), ("DecisionProcessor.process", process)] where !rates.isEmpty {
+        let processLabel = "DecisionProcessor.process (\(storedState ? "stored" : "inline") state)"
+        for (label, rates) in [("PolicyEvaluator.evaluate", evaluate), (processLabel, process)] where !rates.isEmpty {
             let median = Stats.median(rates)
             print("| \(label) | \(Stats.rate(median)) | \(String(format: "%.2f", 1e6 / median)) µs | "
                   + rates.map { Stats.grouped(Int($0)) }.joined(separator: ", ") + " |")
