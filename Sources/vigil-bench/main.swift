@@ -1,2 +1,0 @@
-// The benchmark harness lands here; see docs/performance.md.
-print("vigil-bench: not built yet")
