@@ -83,7 +83,8 @@ struct EvalCommand: ParsableCommand {
         }
         let store = InMemoryPortfolioStateStore()
         for template in factory.templates { try store.save(workload.state(portfolioID: template.portfolioID)) }
-        let processor = DecisionProcessor(policies: PolicyRegistry(set), portfolios: store, clock: SystemClock())
+        let processor = DecisionProcessor(policies: PolicyRegistry(set), portfolios: store, windows: InMemoryDecisionWindowStore(),
+                                          enforcement: InMemoryEnforcementState(), clock: SystemClock())
         var failures = 0
         let process = only == .evaluate ? [] : measure(label: "DecisionProcessor.process (decode+evaluate+encode)", iterations: processIterations) { count in
             var done = 0
