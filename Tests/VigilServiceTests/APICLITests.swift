@@ -54,6 +54,7 @@ struct APICLITests {
             - policy_name: \(b)
               policy_type: POSITION_LIMIT
               enforcement_level: advisory
+              portfolio_ids: [p1]
               rules:
                 max_order_value: 250000
             """
@@ -81,7 +82,7 @@ struct APICLITests {
         _ = try Self.configuration()
         let name = APITestServer.unique("bin")
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).yaml")
-        try "policy_name: \(name)\npolicy_type: POSITION_LIMIT\nrules: {max_position_weight: 0.05}\n".write(to: file, atomically: true, encoding: .utf8)
+        try "policy_name: \(name)\npolicy_type: POSITION_LIMIT\nportfolio_ids: [p1]\nrules: {max_position_weight: 0.05}\n".write(to: file, atomically: true, encoding: .utf8)
         let (status, out, err) = try Self.vigil(["policies", "apply", file.path])
         #expect(status == 0, "\(err)")
         #expect(out.contains("created \(name)"))

@@ -23,7 +23,9 @@ struct APIOpenAPITests {
 
     static func scenarios(name: String) -> [Scenario] {
         let token = APITestServer.adminToken
-        let policyObject: [String: Any] = ["policy_type": "POSITION_LIMIT", "rules": ["max_position_weight": 0.1], "description": "openapi test"]
+        // Scoped to a portfolio nobody uses, so concurrent end-to-end tests on the same database never see it.
+        let policyObject: [String: Any] = ["policy_type": "POSITION_LIMIT", "rules": ["max_position_weight": 0.1], "description": "openapi test",
+                                           "portfolio_ids": [name]]
         let badPolicyObject: [String: Any] = ["policy_type": "POSITION_LIMIT", "rules": ["max_wieght": 0.1]]
         let huge = Data(repeating: UInt8(ascii: " "), count: 100 * 1024)
         let requestObject = APIFixtures.request(decisionID: "\(name)-d1")

@@ -47,7 +47,9 @@ extension EndToEnd {
                 #expect(event.subject == "vigil.events.policy_validation_completed.\(portfolio)")
                 #expect(event.data["compliance_score"] is NSNumber)
                 // The breaker and quarantine gates are checked for every decision, then the policies.
-                #expect((event.data["policies_checked"] as? [String]) == ["circuit_breaker", "feature_quarantine", policy])
+                // Other tests may add policies to the shared database meanwhile; this one must be checked.
+                let checked = event.data["policies_checked"] as? [String] ?? []
+                #expect(Array(checked.prefix(2)) == ["circuit_breaker", "feature_quarantine"] && checked.contains(policy))
             }
             let compliant = try #require(byDecision[compliantID])
             #expect(compliant.data["is_compliant"] as? Bool == true)

@@ -10,6 +10,9 @@ import VigilRedis
 struct Connections: Sendable {
     let consume: NATSConnection
     let publish: NATSConnection
+    /// One fetch/ack connection and one publishing connection per decision worker beyond the first
+    /// (the first uses `consume` and `publish`): workers share no cnats connection or JetStream context.
+    let workerConnections: [(consume: NATSConnection, publish: NATSConnection)]
     let service: NATSConnection
     let jetStreamConsume: JetStream
     let redis: RedisClient
@@ -34,6 +37,9 @@ struct Connections: Sendable {
         }
         let consume = try nats("consume")
         let publish = try nats("publish")
+        let workerConnections = try (1..<max(1, configuration.decisions.workers)).map { index in
+            (consume: try nats("consume-\(index)"), publish: try nats("publish-\(index)"))
+        }
         let service = try nats("service", sendAsap: true)
         let jetStream = try consume.jetStream()
         for stream in [configuration.streams.decisions, configuration.streams.events, configuration.streams.deadLetters] {
@@ -49,12 +55,13 @@ struct Connections: Sendable {
         consumer.maxAckPending = configuration.decisions.maxAckPending
         consumer.maxDeliver = -1
         try jetStream.ensureConsumer(stream: configuration.streams.decisions.name, consumer)
-        return Connections(consume: consume, publish: publish, service: service, jetStreamConsume: jetStream,
+        return Connections(consume: consume, publish: publish, workerConnections: workerConnections, service: service,
+                           jetStreamConsume: jetStream,
                            redis: redis, postgres: postgres, postgresConfiguration: pg)
     }
 
     var readinessChecks: [ReadinessCheck] {
-        let connections = [consume, publish, service]
+        let connections = [consume, publish, service] + workerConnections.flatMap { [$0.consume, $0.publish] }
         let redis = self.redis, postgres = self.postgres
         return [
             ReadinessCheck(name: "nats") {
@@ -69,7 +76,7 @@ struct Connections: Sendable {
         // Subscriptions were drained by their service; the pull subscriptions need no drain (their
         // fetches ended with the workers), and a drain would wait out its timeout on them. Flushing
         // sends the last acks and publishes before the sockets close.
-        for connection in [service, consume, publish] {
+        for connection in [service, consume, publish] + workerConnections.flatMap({ [$0.consume, $0.publish] }) {
             try? connection.flush(timeout: .seconds(2))
             connection.close()
         }

@@ -53,11 +53,13 @@ public enum VigilRuntime {
         // Bound before the services start, so a missing consumer stops start-up instead of leaving a
         // running Vigil that consumes nothing.
         let pipelines = try await onDedicatedThread("vigil-bind") {
-            try (0..<configuration.decisions.workers).map { _ in
-                DecisionPipeline(
-                    subscription: try connections.jetStreamConsume.pullSubscribe(
+            try (0..<configuration.decisions.workers).map { index in
+                let consume = index == 0 ? connections.jetStreamConsume : try connections.workerConnections[index - 1].consume.jetStream()
+                let publish = index == 0 ? connections.publish : connections.workerConnections[index - 1].publish
+                return DecisionPipeline(
+                    subscription: try consume.pullSubscribe(
                         stream: configuration.streams.decisions.name, durable: configuration.decisions.durableName),
-                    publisher: try connections.publish.jetStream(), database: connections.postgres, processor: processor,
+                    publisher: try publish.jetStream(), database: connections.postgres, processor: processor,
                     configuration: configuration.decisions, metrics: metrics, logger: logger)
             }
         }
