@@ -41,10 +41,10 @@ public enum PITChecks {
             return nil
         case (.number, .number(let number)):
             if let minimum = contract.minimum, number < minimum {
-                return finding("value \(number) is below the minimum \(minimum)", "minimum")
+                return finding("value \(Format.number(number)) is below the minimum \(Format.number(minimum))", "minimum")
             }
             if let maximum = contract.maximum, number > maximum {
-                return finding("value \(number) is above the maximum \(maximum)", "maximum")
+                return finding("value \(Format.number(number)) is above the maximum \(Format.number(maximum))", "maximum")
             }
             return nil
         default:
