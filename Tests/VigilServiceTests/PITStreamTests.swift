@@ -70,7 +70,12 @@ extension EndToEnd {
             #expect(dead.count == 1)
             #expect((dead.first?.data["error"] as? [String: Any])?["field"] as? String == "event_timestamp")
 
-            let rows = try Self.rows([contracted, uncontracted])
+            // Events are published before the rows are committed (then the input is acked): wait for the rows.
+            var rows: [String: String] = [:]
+            _ = try eventually(timeout: .seconds(5), interval: .milliseconds(50)) {
+                rows = try Self.rows([contracted, uncontracted])
+                return rows.count >= expected.count
+            }
             #expect(rows.values.sorted() == expected.sorted())
             #expect(Set(rows.keys) == Set(received.compactMap(\.id)), "row ids are the event ids")
 
@@ -84,6 +89,18 @@ extension EndToEnd {
             #expect(try Self.rows([contracted, uncontracted]) == rows)
             let again = mine(try events.collect(timeout: .seconds(1)) { _ in false }.events())
             #expect(again.isEmpty, "republished writes produced \(again.count) new events")
+
+            // A contract added by plain SQL is in force without a restart (NOTIFY → reload).
+            try connection.execute("INSERT INTO feature_contracts (feature_name, value_type, maximum) VALUES ($1, 'number', 0.1)",
+                                   [.text(uncontracted)])
+            defer { _ = try? connection.execute("DELETE FROM feature_contracts WHERE feature_name = $1", [.text(uncontracted)]) }
+            var attempt = 0
+            let reloaded = try eventually(timeout: .seconds(5), interval: .milliseconds(200)) {
+                attempt += 1
+                _ = try jetStream.publish(subject: subjects[1], payload: Array(Self.write(uncontracted, entity: "R\(attempt)").utf8))
+                return try Self.rows([uncontracted]).values.contains("CONTRACT_VIOLATION")
+            }
+            #expect(reloaded, "the new contract was not in force within 5 s\n\(vigil.logTail())")
             #expect(vigil.isRunning)
         }
     }
