@@ -67,6 +67,19 @@ public struct FeatureContract: Sendable, Equatable, Codable {
         description = try container.decodeIfPresent(String.self, forKey: .description)
     }
 
+    /// Encodes every field, absent ones as null, so clients see the whole contract.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(featureName, forKey: .featureName)
+        try container.encode(valueType, forKey: .valueType)
+        try container.encode(minimum, forKey: .minimum)
+        try container.encode(maximum, forKey: .maximum)
+        try container.encode(nullable, forKey: .nullable)
+        try container.encode(expectedLatencySeconds, forKey: .expectedLatencySeconds)
+        try container.encode(timestampGranularitySeconds, forKey: .timestampGranularitySeconds)
+        try container.encode(description, forKey: .description)
+    }
+
     /// Checks the contract's own consistency; the message names the field.
     public func validate() throws(InputError) {
         try checkID(featureName, field: "feature_name", limits: InputLimits())
