@@ -50,3 +50,25 @@ struct PITContractCLITests {
         for name in [a, b] { _ = try VigilTasks.withContractsDatabase(configuration) { try FeatureContractRepository().delete(name, on: $0) } }
     }
 }
+
+@Suite("PIT configuration keys")
+struct PITConfigurationTests {
+    @Test func keysSetTheSectionAndBadValuesNameTheKey() throws {
+        var configuration = VigilConfiguration()
+        for (key, value) in [("pit.quality.window", "10m"), ("pit.quality.threshold", "0.25"), ("pit.stream.subjects", "a.>, b.>"),
+                             ("pit.workers", "3"), ("pit.config_warning_interval", "30m")] {
+            try ConfigurationKeys.all[key]?(&configuration, value, key)
+        }
+        #expect(configuration.pit.qualityRule == QualityRule(windowSeconds: 600, minimumSamples: 20, threshold: 0.25))
+        #expect(configuration.pit.stream.subjects == ["a.>", "b.>"] && configuration.pit.consumer.workers == 3)
+        #expect(configuration.pit.configWarningInterval == 1800)
+        #expect(throws: ConfigurationError.self) { try ConfigurationKeys.all["pit.quality.threshold"]?(&configuration, "1.5", "pit.quality.threshold") }
+        configuration.pit.consumer.fetchWait = 10
+        do {
+            try configuration.validate()
+            Issue.record("a 10 s fetch wait was accepted")
+        } catch {
+            #expect(error.key == "pit.fetch_wait")
+        }
+    }
+}

@@ -83,17 +83,33 @@ public struct FeatureWrite: Sendable, Equatable, Decodable {
 
     /// The value as canonical JSON (sorted keys), so equal values compare equal across producers.
     public var canonicalValue: String {
+        switch value {
+        // Scalars need no encoder (the common case, and the hot path); the text matches what
+        // the encoder below would produce for them.
+        case .null: return "[null]"
+        case .bool(let flag): return flag ? "[true]" : "[false]"
+        case .number(let number) where number.isFinite: return "[\(number)]"
+        default:
+            return (try? Self.canonicalEncoder.encode([value])).map { String(decoding: $0, as: UTF8.self) } ?? "[null]"
+        }
+    }
+
+    // Configured once and never mutated, so sharing it across threads is safe.
+    private static let canonicalEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode([value])).map { String(decoding: $0, as: UTF8.self) } ?? "[null]"
-    }
+        return encoder
+    }()
 
     /// SHA-1 of ``canonicalValue``: what the history store compares.
     public var valueDigest: String { SHA1.hex(Array(canonicalValue.utf8)) }
 
     /// The write's identity: the same write redelivered or republished has the same id; a write
     /// that differs in value, version or knowledge time has another.
-    public var writeID: String {
+    public var writeID: String { writeID(valueDigest: valueDigest) }
+
+    /// ``writeID`` from an already computed ``valueDigest``.
+    public func writeID(valueDigest: String) -> String {
         DeterministicID.uuid("feature_write", featureName, entityID, String(eventTimestamp.milliseconds),
                              String(asOfTimestamp.milliseconds), String(version), isRevision ? "r" : "w", valueDigest)
             .uuidString.lowercased()

@@ -44,6 +44,9 @@ public final class InMemoryQualityWindowStore: QualityWindowStore {
         var answers: [String: QualityCrossing?] = [:]
         var end: Int64 = .min
         var degraded = false
+        var missing = 0
+        // The earliest arrival held, so the window is scanned only when something expires.
+        var oldest: Int64 = .max
     }
     private let windows = Mutex<[String: Window]>([:])
 
@@ -52,28 +55,34 @@ public final class InMemoryQualityWindowStore: QualityWindowStore {
 
     public func observe(_ samples: [QualitySample], rule: QualityRule) throws -> [QualityCrossing?] {
         windows.withLock { windows in
-            samples.map { sample in
-                var window = windows[sample.feature] ?? Window()
-                defer { windows[sample.feature] = window }
-                if let answer = window.answers[sample.writeID] { return answer }
-                window.end = max(window.end, sample.atMilliseconds)
-                let cutoff = window.end - rule.windowMilliseconds
-                for (id, old) in window.samples where old.at <= cutoff {
-                    window.samples[id] = nil
-                    window.answers[id] = nil
-                }
-                // A late sample (already outside the window) is not counted.
-                guard sample.atMilliseconds > cutoff else { return nil }
-                window.samples[sample.writeID] = (sample.atMilliseconds, sample.missing)
-                let total = window.samples.count
-                let missing = window.samples.values.filter(\.missing).count
-                let degraded = total >= rule.minimumSamples && Double(missing) > rule.threshold * Double(total)
-                let answer: QualityCrossing? = degraded && !window.degraded ? QualityCrossing(missing: missing, total: total) : nil
-                window.degraded = degraded
-                window.answers[sample.writeID] = answer
-                return answer
-            }
+            // Mutated in place (inout), so a window's dictionaries are never copied per sample.
+            samples.map { sample in Self.observe(sample, rule: rule, in: &windows[sample.feature, default: Window()]) }
         }
+    }
+
+    private static func observe(_ sample: QualitySample, rule: QualityRule, in window: inout Window) -> QualityCrossing? {
+        if let answer = window.answers[sample.writeID] { return answer }
+        window.end = max(window.end, sample.atMilliseconds)
+        let cutoff = window.end - rule.windowMilliseconds
+        if window.oldest <= cutoff {
+            for (id, old) in window.samples where old.at <= cutoff {
+                window.samples[id] = nil
+                window.answers[id] = nil
+                if old.missing { window.missing -= 1 }
+            }
+            window.oldest = window.samples.values.map(\.at).min() ?? .max
+        }
+        // A late sample (already outside the window) is not counted.
+        guard sample.atMilliseconds > cutoff else { return nil }
+        window.samples[sample.writeID] = (sample.atMilliseconds, sample.missing)
+        window.oldest = min(window.oldest, sample.atMilliseconds)
+        if sample.missing { window.missing += 1 }
+        let total = window.samples.count
+        let degraded = total >= rule.minimumSamples && Double(window.missing) > rule.threshold * Double(total)
+        let answer: QualityCrossing? = degraded && !window.degraded ? QualityCrossing(missing: window.missing, total: total) : nil
+        window.degraded = degraded
+        window.answers[sample.writeID] = answer
+        return answer
     }
 }
 

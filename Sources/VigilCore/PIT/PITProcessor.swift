@@ -92,8 +92,9 @@ public struct PITProcessor: Sendable {
         }
         let writes = decoded.compactMap { try? $0.get() }
         let arrivals = writes.map { $0.arrivalTimestamp ?? PITTimestamp(now) }
-        let ids = writes.map(\.writeID)
-        let history = try stores.history.record(writes.map(HistoryEntry.init))
+        let digests = writes.map(\.valueDigest)
+        let ids = zip(writes, digests).map { $0.writeID(valueDigest: $1) }
+        let history = try stores.history.record(writes.indices.map { HistoryEntry(writes[$0], writeID: ids[$0], valueDigest: digests[$0]) })
         let samples = zip(writes, zip(ids, arrivals)).map { write, idArrival in
             QualitySample(writeID: idArrival.0, feature: write.featureName, atMilliseconds: idArrival.1.milliseconds,
                           missing: write.isMissingValue)

@@ -11,15 +11,15 @@ public struct HistoryEntry: Sendable, Equatable {
     /// SHA-1 of the canonical value.
     public var valueDigest: String
 
-    /// Creates an entry for `write`.
-    public init(_ write: FeatureWrite) {
-        writeID = write.writeID
+    /// Creates an entry for `write`; pass its id and digest when already computed.
+    public init(_ write: FeatureWrite, writeID: String? = nil, valueDigest: String? = nil) {
+        self.writeID = writeID ?? write.writeID
         feature = write.featureName
         entity = write.entityID
         eventMilliseconds = write.eventTimestamp.milliseconds
         version = write.version
         isRevision = write.isRevision
-        valueDigest = write.valueDigest
+        self.valueDigest = valueDigest ?? write.valueDigest
     }
 }
 

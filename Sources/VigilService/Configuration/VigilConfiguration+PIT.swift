@@ -26,6 +26,17 @@ extension VigilConfiguration {
         /// HISTORICAL_REVISION: how long a recorded value is remembered, in seconds.
         public var historyRetention = 7 * 86_400.0
 
+        /// Checks the values that only make sense together, naming the key at fault.
+        func validate() throws(ConfigurationError) {
+            if consumer.ackWait < 1 { throw ConfigurationError(key: "pit.ack_wait", "must be at least 1s") }
+            if consumer.fetchWait > 5 { throw ConfigurationError(key: "pit.fetch_wait", "must be at most 5s so shutdown stays prompt") }
+            if stream.duplicateWindow > stream.maxAge {
+                throw ConfigurationError(key: "pit.stream.duplicate_window", "must not exceed pit.stream.max_age")
+            }
+            if configWarningInterval < 0.001 { throw ConfigurationError(key: "pit.config_warning_interval", "must be at least 1ms") }
+            if historyRetention < 1 { throw ConfigurationError(key: "pit.history_retention", "must be at least 1s") }
+        }
+
         /// The quality rule these settings describe.
         public var qualityRule: QualityRule {
             QualityRule(windowSeconds: qualityWindow, minimumSamples: qualityMinimumSamples, threshold: qualityThreshold)
