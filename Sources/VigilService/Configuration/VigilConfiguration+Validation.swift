@@ -28,6 +28,7 @@ extension VigilConfiguration {
         where stream.duplicateWindow > stream.maxAge {
             throw ConfigurationError(key: "streams.\(key).duplicate_window", "must not exceed streams.\(key).max_age")
         }
+        try pit.validate()
         if let token = http.adminToken, token.count < 16 {
             throw ConfigurationError(key: "http.admin_token", "must be at least 16 characters")
         }

@@ -25,6 +25,8 @@ public struct VigilConfiguration: Sendable, Equatable {
     public var limits = InputLimits()
     /// CloudEvents `source` of everything Vigil publishes.
     public var eventSource = "/vigil"
+    /// Point-in-time detection of feature writes.
+    public var pit = PIT()
 
     /// The defaults.
     public init() {}

@@ -38,6 +38,7 @@ struct VigilAPI: Sendable {
         api.put("policies/:name") { request, context in try await putPolicy(try Self.name(context), request) }
         api.delete("policies/:name") { request, context in try await deletePolicy(try Self.name(context), request) }
         api.get("violations") { request, _ in try await listViolations(request) }
+        registerPIT(on: api)
     }
 
     /// Reads the body, answering 413 past the limit.

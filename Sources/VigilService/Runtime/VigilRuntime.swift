@@ -66,6 +66,7 @@ public enum VigilRuntime {
         let workers = DedicatedThreadService(name: "vigil-decisions", threads: pipelines.count) { index, stop in
             pipelines[index].run(until: stop)
         }
+        let pit = try await pitServices(configuration, connections: connections, sink: NoResponse(), metrics: metrics, logger: logger)
         let policyLoop = DedicatedThreadService(name: "vigil-policy-reload") { _, stop in reloader.run(until: stop) }
         let logLoop = DedicatedThreadService(name: "vigil-decision-log") { _, stop in validationLog.run(until: stop) }
         let api = VigilAPI(processor: processor, log: validationLog, database: connections.postgres,
@@ -76,7 +77,7 @@ public enum VigilRuntime {
 
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: policyLoop), .init(service: logLoop), .init(service: subscriptions),
-                       .init(service: workers), .init(service: http)],
+                       .init(service: workers)] + pit.map { .init(service: $0) } + [.init(service: http)],
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
         logger.info("vigil started", metadata: ["instance": "\(configuration.instanceID)", "http": "\(configuration.http.address)"])
         do {

@@ -10,6 +10,8 @@ final class VigilProcess: @unchecked Sendable {
     let token: String
     let portfolios: [String]
     let decisionStream: String
+    /// The instance's own feature-write stream (override `pit.stream.subjects` to feed it).
+    var featureStream: String { "E2EF_\(token.uppercased())" }
     let durable: String
     let validationSubject: String
     let httpPort: Int
@@ -41,6 +43,10 @@ final class VigilProcess: @unchecked Sendable {
             "validation.subject": validationSubject,
             "http.addr": "127.0.0.1:\(httpPort)",
             "database.migrations_dir": TestStack.repositoryRoot.appendingPathComponent("schemas/sql").path,
+            // Each instance gets its own feature stream, so no two create overlapping subjects.
+            "pit.stream.name": featureStream,
+            "pit.stream.subjects": "features.writes.e2e\(token)",
+            "pit.durable_name": "e2e-features-\(token)",
         ]
         settings.merge(extra) { _, new in new }
         return ["run"] + settings.sorted { $0.key < $1.key }.flatMap { ["--set", "\($0.key)=\($0.value)"] }
@@ -99,6 +105,7 @@ final class VigilProcess: @unchecked Sendable {
         stop()
         if let nats = try? TestStack.nats(), let jetStream = try? nats.jetStream() {
             try? jetStream.deleteStream(name: decisionStream)
+            try? jetStream.deleteStream(name: featureStream)
             nats.close()
         }
     }

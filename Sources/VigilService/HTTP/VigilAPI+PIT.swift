@@ -1,0 +1,114 @@
+import Foundation
+import Hummingbird
+import Logging
+import VigilCore
+import VigilPostgres
+
+extension VigilAPI {
+    /// Registers the feature-contract and PIT-violation routes.
+    func registerPIT(on api: RouterGroup<BasicRequestContext>) {
+        api.get("contracts") { _, _ in APIResponse.json(.ok, try await withDatabase { try FeatureContractRepository().list(on: $0) }) }
+        api.get("contracts/:feature") { _, context in try await getContract(try Self.feature(context)) }
+        api.put("contracts/:feature") { request, context in try await putContract(try Self.feature(context), request) }
+        api.delete("contracts/:feature") { request, context in try await deleteContract(try Self.feature(context), request) }
+        api.get("pit/violations") { request, _ in
+            let filter = try Self.pitFilter(request.uri.queryParameters)
+            return APIResponse.json(.ok, try await withDatabase { try PITViolationQueries().page(filter, on: $0) })
+        }
+    }
+
+    /// GET /api/v1/contracts/{feature}.
+    func getContract(_ feature: String) async throws -> Response {
+        guard let contract = try await withDatabase({ try FeatureContractRepository().get(feature, on: $0) }) else {
+            throw Self.contractNotFound(feature)
+        }
+        return APIResponse.json(.ok, contract)
+    }
+
+    /// PUT /api/v1/contracts/{feature} (admin): validates, then stores; 201 when new. The body's
+    /// `feature_name` may be left out; when given it must match the path.
+    func putContract(_ feature: String, _ request: Request) async throws -> Response {
+        try admin.authorize(request)
+        guard case .object(var fields)? = try? JSONDecoder().decode(JSONValue.self, from: try await body(request)) else {
+            throw APIError(.badRequest, code: "malformed_json", "the body is not a JSON object")
+        }
+        if let named = fields["feature_name"], named != .string(feature) {
+            throw APIError(.badRequest, code: "invalid_value", field: "feature_name", "must match the path ('\(feature.prefix(100))')")
+        }
+        fields["feature_name"] = .string(feature)
+        let contract: FeatureContract
+        do {
+            contract = try InputDecoder().decode(FeatureContract.self, from: try OutputEncoder().encode(JSONValue.object(fields)))
+        } catch let error as InputError {
+            throw APIError(.badRequest, error)
+        }
+        let stored = try await withDatabase { connection in
+            let created = try FeatureContractRepository().upsert([contract], on: connection)[feature] ?? false
+            return (created, try FeatureContractRepository().get(feature, on: connection))
+        }
+        guard let saved = stored.1 else { throw APIError.unavailable("the contract database") }
+        return APIResponse.json(stored.0 ? .created : .ok, saved)
+    }
+
+    /// DELETE /api/v1/contracts/{feature} (admin): 204, or 404 when there was none.
+    func deleteContract(_ feature: String, _ request: Request) async throws -> Response {
+        try admin.authorize(request)
+        guard try await withDatabase({ try FeatureContractRepository().delete(feature, on: $0) }) else {
+            throw Self.contractNotFound(feature)
+        }
+        return APIResponse.empty(.noContent)
+    }
+
+    static func contractNotFound(_ feature: String) -> APIError {
+        APIError(.notFound, code: "not_found", field: "feature", "no contract for feature '\(feature.prefix(100))'")
+    }
+
+    private static func feature(_ context: BasicRequestContext) throws(APIError) -> String {
+        guard let raw = context.parameters.get("feature") else { throw APIError.badParameter("feature", "is required") }
+        let name = raw.removingPercentEncoding ?? raw
+        guard !name.isEmpty, name.count <= 100 else { throw APIError.badParameter("feature", "must be 1 to 100 characters") }
+        return name
+    }
+
+    static let pitParameters: Set<String> = ["service_name", "feature_name", "entity_id", "violation_type", "severity", "since",
+                                             "until", "limit", "cursor"]
+
+    static func pitFilter(_ query: Parameters) throws(APIError) -> PITViolationFilter {
+        for (key, _) in query where !pitParameters.contains(String(key)) {
+            throw APIError.badParameter(String(key), "is not a filter; filters: \(pitParameters.sorted().joined(separator: ", "))")
+        }
+        var filter = PITViolationFilter()
+        func text(_ name: String) throws(APIError) -> String? {
+            // Hummingbird has already percent-decoded query values.
+            guard let value = query.get(name) else { return nil }
+            guard !value.isEmpty, value.count <= 100 else { throw APIError.badParameter(name, "must be 1 to 100 characters") }
+            return value
+        }
+        func time(_ name: String) throws(APIError) -> Date? {
+            guard let value = try text(name) else { return nil }
+            guard let date = RFC3339.parse(value) else {
+                throw APIError.badParameter(name, "must be an RFC 3339 time with a zone, e.g. 2025-06-21T10:00:00Z")
+            }
+            return date
+        }
+        filter.serviceName = try text("service_name")
+        filter.featureName = try text("feature_name")
+        filter.entityID = try text("entity_id")
+        filter.violationType = try text("violation_type")
+        if let value = try text("severity") {
+            guard let severity = Severity(text: value) else { throw APIError.badParameter("severity", "must be one of CRITICAL, HIGH, MEDIUM, LOW") }
+            filter.severity = severity
+        }
+        filter.since = try time("since")
+        filter.until = try time("until")
+        if let value = try text("limit") {
+            guard let limit = Int(value), (1...1000).contains(limit) else { throw APIError.badParameter("limit", "must be an integer from 1 to 1000") }
+            filter.limit = limit
+        }
+        if let value = try text("cursor") {
+            guard let cursor = ViolationCursor(token: value) else { throw APIError.badParameter("cursor", "is not a cursor returned as next_cursor") }
+            filter.cursor = cursor
+        }
+        return filter
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+public import VigilCore
+public import VigilPostgres
+
+/// Writes `pit_violations` rows. Ids are deterministic, so `ON CONFLICT DO NOTHING` makes a
+/// redelivered write insert nothing twice.
+public struct PITViolationWriter: Sendable {
+    private let encoder = OutputEncoder()
+
+    /// Creates a writer.
+    public init() {}
+
+    /// Inserts the violations of `results` (callers hold the transaction); returns how many rows were new.
+    @discardableResult
+    public func write(_ results: [PITResult], on connection: PostgresConnection) throws -> Int {
+        var rows: [[PostgresValue]] = []
+        for result in results {
+            for violation in result.violations {
+                guard let id = UUID(uuidString: violation.id) else {
+                    throw PostgresError(code: .invalidArgument, message: "PIT violation id '\(violation.id.prefix(40))' is not a UUID")
+                }
+                rows.append([
+                    .uuid(id), .text(result.write.serviceName), .text(result.write.featureName), .text(violation.violationType),
+                    .text(violation.severity.rawValue), .text(violation.description), .timestamp(result.write.eventTimestamp.date),
+                    .timestamp(result.write.asOfTimestamp.date), .timestamp(violation.detectedAt), .text(result.write.entityID),
+                    .timestamp(result.arrival.date), .json(String(decoding: try encoder.encode(violation.details), as: UTF8.self)),
+                    .text(violation.id),
+                ])
+            }
+        }
+        guard !rows.isEmpty else { return 0 }
+        return try connection.insert(
+            into: "pit_violations",
+            columns: ["id", "service_name", "feature_name", "violation_type", "severity", "description", "timestamp",
+                      "as_of_timestamp", "detected_at", "entity_id", "arrival_timestamp", "details", "event_id"],
+            rows: rows, onConflict: "(id) DO NOTHING").affectedRows
+    }
+}
