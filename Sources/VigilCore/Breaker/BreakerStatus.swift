@@ -41,6 +41,11 @@ public struct BreakerStatus: Sendable, Codable, Equatable {
         self.lastTrip = lastTrip
     }
 
+    enum CodingKeys: String, CodingKey {
+        case scope, phase = "state", reason, percent, sequence, since
+        case lastTrip = "last_trip"
+    }
+
     /// A breaker never tripped.
     public static func closed(_ scope: String) -> BreakerStatus { BreakerStatus(scope: scope) }
 }
@@ -87,5 +92,10 @@ public struct BreakerTransition: Sendable, Codable, Equatable {
         self.count = count
         self.window = window
         self.cause = cause
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case scope, from, to, sequence, reason, percent, at, manual, severity, count, cause
+        case window = "window_seconds"
     }
 }

@@ -25,6 +25,8 @@ public struct VigilConfiguration: Sendable, Equatable {
     public var limits = InputLimits()
     /// CloudEvents `source` of everything Vigil publishes.
     public var eventSource = "/vigil"
+    /// Violation windows, breakers, quarantine, incidents and reported violations.
+    public var breaker = Breaker()
 
     /// The defaults.
     public init() {}
