@@ -8,7 +8,21 @@ import VigilNATS
 /// incidents and their reports. Actions publish their events before answering.
 struct BreakerAPI: Sendable {
     let admin: EnforcementAdmin
-    let publisher: JetStream
+    /// Publishes an action's events (JetStream in service; tests substitute a recorder).
+    let publish: @Sendable ([OutboundEvent]) throws -> Void
+
+    /// Routes over `admin`, publishing with JetStream.
+    init(admin: EnforcementAdmin, publisher: JetStream) {
+        self.init(admin: admin) { events in
+            try publisher.publishBatch(events.map { OutboundMessage(subject: $0.subject, payload: Array($0.payload), messageID: $0.id) })
+        }
+    }
+
+    /// Routes over `admin`, publishing with `publish`.
+    init(admin: EnforcementAdmin, publish: @escaping @Sendable ([OutboundEvent]) throws -> Void) {
+        self.admin = admin
+        self.publish = publish
+    }
 
     /// A note body for reset, half-open and release.
     struct NoteBody: Decodable {
@@ -45,7 +59,7 @@ struct BreakerAPI: Sendable {
             guard let events = try await blocking({ try admin.release(feature: feature, note: note) }) else {
                 throw APIError(.notFound, code: "not_quarantined", field: "feature", "feature '\(feature)' is not quarantined")
             }
-            try await publish(events)
+            try await send(events)
             return APIResponse.json(.ok, ["feature": feature, "released": "true"])
         }
         api.get("incidents") { request, _ in
@@ -84,16 +98,15 @@ struct BreakerAPI: Sendable {
         let scope = try Self.parameter(context, "scope")
         let note = try await Self.note(request, vigil)
         let result = try await blocking { try action(scope, note) }
-        try await publish(result.events)
+        try await send(result.events)
         let status = try await blocking { try admin.controller.store.status(scope) }
         return APIResponse.json(.ok, ActionReply(changed: result.transition != nil, breaker: status, transition: result.transition))
     }
 
-    private func publish(_ events: [OutboundEvent]) async throws {
+    private func send(_ events: [OutboundEvent]) async throws {
         guard !events.isEmpty else { return }
-        try await blocking {
-            try publisher.publishBatch(events.map { OutboundMessage(subject: $0.subject, payload: Array($0.payload), messageID: $0.id) })
-        }
+        let publish = self.publish
+        try await blocking { try publish(events) }
     }
 
     private func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
