@@ -67,6 +67,27 @@ extension EndToEnd {
             #expect(response["is_compliant"] as? Bool == false)
             let violations = response["violations"] as? [[String: Any]] ?? []
             #expect(violations.contains { $0["policy_name"] as? String == "circuit_breaker:global" }, "\(response)")
+
+            // The CLI: list, the incident's report, reset with a note (resolving the incident once
+            // both scopes are reset), and decisions pass again.
+            let prefix = ["--set", "redis.key_prefix=vigil-e2e-\(token):"]
+            let (listed, listing, _) = try APICLITests.vigil(["breakers", "list"] + prefix)
+            #expect(listed == 0 && listing.contains("\(scope)\topen"), "\(listing)")
+            let incident = try database.query(
+                "SELECT incident_id FROM incident_causes WHERE kind = 'breaker' AND target = 'service:' || $1", [.text(service)])
+                .rows[0].string("incident_id")
+            let (reported, report, _) = try APICLITests.vigil(["incidents", "report", incident])
+            #expect(reported == 0 && report.contains("- **Incident ID**: \(incident)") && report.contains("## Prevention Measures"), "\(report)")
+            for target in [scope, "global"] {
+                let (status, out, err) = try APICLITests.vigil(["breakers", "reset", target, "--note", "feed fixed"] + prefix)
+                #expect(status == 0 && out.contains("\(target) closed"), "\(out) \(err)")
+            }
+            let row = try database.query("SELECT status FROM incidents WHERE id = $1", [.text(incident)]).rows[0]
+            #expect(try row.string("status") == "resolved")
+            let again = try nats.request(subject: vigil.validationSubject,
+                                         payload: Array(Payloads.decision(id: "d2-\(token)", portfolio: portfolio).utf8), timeout: .seconds(5))
+            let accepted = try #require(try JSONSerialization.jsonObject(with: Data(again.payload)) as? [String: Any])
+            #expect(accepted["is_compliant"] as? Bool == true, "\(accepted)")
         }
     }
 }

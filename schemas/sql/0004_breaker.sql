@@ -78,8 +78,10 @@ CREATE TABLE incident_causes (
     ref         VARCHAR(100) NOT NULL,
     opened_at   TIMESTAMPTZ  NOT NULL,
     resolved_at TIMESTAMPTZ,
+    violation_id VARCHAR(100),
     PRIMARY KEY (kind, target, ref)
 );
+CREATE INDEX incident_causes_open ON incident_causes (violation_id) WHERE resolved_at IS NULL;
 CREATE INDEX incident_causes_incident ON incident_causes (incident_id);
 
 CREATE TABLE incident_timeline (

@@ -32,7 +32,7 @@ struct EnforcementResponder: ViolationSink {
             let incident = try ledger.open(IncidentLedger.Cause(
                 kind: "breaker", target: transition.scope, ref: String(transition.sequence), severity: transition.severity ?? .critical,
                 detail: "circuit breaker \(transition.scope) tripped: \(transition.reason)", detectedAt: transition.at,
-                occurredAt: cause?.occurredAt ?? cause?.detectedAt), on: connection)
+                occurredAt: cause?.occurredAt ?? cause?.detectedAt, violationID: transition.cause), on: connection)
             try BreakerTransitionWriter.write(transition, on: connection)
             published += try events.breaker(transition, incident: incident)
         }
@@ -41,7 +41,7 @@ struct EnforcementResponder: ViolationSink {
             let incident = try ledger.open(IncidentLedger.Cause(
                 kind: "quarantine", target: action.feature, ref: action.cause, severity: .high,
                 detail: "feature \(action.feature) quarantined: \(action.reason)", detectedAt: action.at,
-                occurredAt: cause?.occurredAt ?? cause?.detectedAt), on: connection)
+                occurredAt: cause?.occurredAt ?? cause?.detectedAt, violationID: action.cause), on: connection)
             try connection.execute("""
                 INSERT INTO feature_quarantines (feature, cause_violation_id, reason, quarantined_at) VALUES ($1, $2, $3, $4)
                 ON CONFLICT DO NOTHING

@@ -4,12 +4,14 @@ public import VigilPostgres
 
 /// Incidents in PostgreSQL (`incidents`, `incident_causes`, `incident_timeline`).
 ///
-/// Join rule: a trip or quarantine joins the incident that is open (the most recently detected one),
-/// else opens `PIT-<year>-<seq>` (year of detection, UTC; the per-year counter row is incremented
-/// under its row lock, so numbers are unique and gapless across instances). Incidents are opened
-/// under a transaction-scoped advisory lock, so two instances cannot both open one. Each trip or
-/// quarantine is a *cause*; reset/release with a note resolves the cause, and the incident when its
-/// last cause is resolved. Reopening the same cause (a redelivery) returns the incident it joined.
+/// Join rule: a trip or quarantine joins an open incident that already has an unresolved cause
+/// from the same violation (one violation tripping several scopes is one incident) or on the same
+/// target (a re-trip of a half-open breaker); otherwise it opens `PIT-<year>-<seq>` (year of
+/// detection, UTC; the per-year counter row is incremented under its row lock, so numbers are unique
+/// and gapless across instances). Opening runs under a transaction-scoped advisory lock, so two
+/// instances cannot open two incidents for one cause. Each trip or quarantine is a *cause*;
+/// reset/release with a note resolves the cause, and the incident when its last cause is resolved.
+/// Reopening the same cause (a redelivery) returns the incident it joined.
 public struct IncidentLedger: Sendable {
     /// Creates a ledger.
     public init() {}
@@ -30,9 +32,13 @@ public struct IncidentLedger: Sendable {
         public var detectedAt: Date
         /// The violating fact's time, for MTTD.
         public var occurredAt: Date?
+        /// The violation that caused it.
+        public var violationID: String?
 
         /// Creates a cause.
-        public init(kind: String, target: String, ref: String, severity: Severity, detail: String, detectedAt: Date, occurredAt: Date?) {
+        public init(kind: String, target: String, ref: String, severity: Severity, detail: String, detectedAt: Date, occurredAt: Date?,
+                    violationID: String? = nil) {
+            self.violationID = violationID
             self.kind = kind
             self.target = target
             self.ref = ref
@@ -52,7 +58,13 @@ public struct IncidentLedger: Sendable {
             return try known.string("incident_id")
         }
         let incident: String
-        if let open = try connection.query("SELECT id FROM incidents WHERE status = 'open' ORDER BY detected_at DESC, id DESC LIMIT 1").rows.first {
+        let related = try connection.query("""
+            SELECT i.id FROM incidents i JOIN incident_causes c ON c.incident_id = i.id
+            WHERE i.status = 'open' AND c.resolved_at IS NULL
+              AND (c.violation_id = $1 OR (c.kind = $2 AND c.target = $3))
+            ORDER BY i.detected_at DESC, i.id DESC LIMIT 1
+            """, [cause.violationID.map(PostgresValue.text) ?? .null, .text(cause.kind), .text(cause.target)])
+        if let open = related.rows.first {
             incident = try open.string("id")
             try connection.execute("""
                 UPDATE incidents SET
@@ -76,8 +88,10 @@ public struct IncidentLedger: Sendable {
                 """, [.text(incident), .text(cause.severity.rawValue), .text(cause.detail), .timestamp(cause.detectedAt),
                       cause.occurredAt.map(PostgresValue.timestamp) ?? .null])
         }
-        try connection.execute("INSERT INTO incident_causes (incident_id, kind, target, ref, opened_at) VALUES ($1, $2, $3, $4, $5)",
-                               [.text(incident), .text(cause.kind), .text(cause.target), .text(cause.ref), .timestamp(cause.detectedAt)])
+        try connection.execute("""
+            INSERT INTO incident_causes (incident_id, kind, target, ref, opened_at, violation_id) VALUES ($1, $2, $3, $4, $5, $6)
+            """, [.text(incident), .text(cause.kind), .text(cause.target), .text(cause.ref), .timestamp(cause.detectedAt),
+                  cause.violationID.map(PostgresValue.text) ?? .null])
         try note(incident, kind: "automated", action: cause.kind == "breaker" ? "circuit_breaker" : "feature_quarantine",
                  detail: cause.detail, at: cause.detectedAt, key: "\(cause.kind):\(cause.target):\(cause.ref)", on: connection)
         return incident
