@@ -23,6 +23,8 @@ extension EndToEnd {
                 "breaker.reports.subject": reports,
                 "breaker.reports.stream": "E2E_REPORTS_\(token.uppercased())",
                 "breaker.reports.durable_name": "e2e-reports-\(token)",
+                "breaker.admin_subject_prefix": "e2e.\(token).admin",
+                "http.admin_token": "e2e-admin-\(token)",
             ])
             defer { vigil.tearDown() }
             try vigil.start()
@@ -67,6 +69,16 @@ extension EndToEnd {
             #expect(response["is_compliant"] as? Bool == false)
             let violations = response["violations"] as? [[String: Any]] ?? []
             #expect(violations.contains { $0["policy_name"] as? String == "circuit_breaker:global" }, "\(response)")
+
+            // NATS admin: the token is required; the tripped breaker is listed.
+            let adminSubject = "e2e.\(token).admin.breakers.list"
+            let refused = try nats.request(subject: adminSubject, headers: ["Vigil-Admin-Token": "wrong"], timeout: .seconds(5))
+            #expect(refused.headers["Vigil-Error"] == "unauthorized")
+            let listedOverNATS = try nats.request(subject: adminSubject, headers: ["Vigil-Admin-Token": "e2e-admin-\(token)"],
+                                                  timeout: .seconds(5))
+            #expect(listedOverNATS.headers["Vigil-Error"] == nil)
+            let breakers = (try JSONSerialization.jsonObject(with: Data(listedOverNATS.payload)) as? [String: Any])?["breakers"] as? [[String: Any]]
+            #expect(breakers?.contains { $0["scope"] as? String == scope && $0["state"] as? String == "open" } == true)
 
             // The CLI: list, the incident's report, reset with a note (resolving the incident once
             // both scopes are reset), and decisions pass again.

@@ -64,6 +64,12 @@ struct BreakerRuntime: Sendable {
                 stop.sleep(settings.tickInterval)
             }
         }
-        return BreakerRuntime(admin: admin, responder: responder, services: [workers, stepper])
+        let adminResponder = BreakerAdminResponder(
+            connection: connections.service, admin: admin, token: configuration.http.adminToken, prefix: settings.adminSubjectPrefix,
+            publish: { events in
+                try publisher.publishBatch(events.map { OutboundMessage(subject: $0.subject, payload: Array($0.payload), messageID: $0.id) })
+            }, logger: logger)
+        let subscriptions = SubscriptionSet([try adminResponder.subscribe(queue: configuration.validation.queueGroup)])
+        return BreakerRuntime(admin: admin, responder: responder, services: [workers, stepper, subscriptions])
     }
 }
