@@ -34,6 +34,7 @@ extension EndToEnd {
             let nats = try TestStack.nats()
             defer { nats.close() }
             let jetStream = try nats.jetStream()
+            defer { try? jetStream.deleteStream(name: "E2E_REPORTS_\(token.uppercased())") }
             let database = try TestStack.postgres()
             defer { database.close() }
             func count(_ sql: String) throws -> Int { try database.query(sql, [.text(service)]).rows[0].int("n") }
