@@ -112,3 +112,49 @@ struct EnforcementResponderTests {
         #expect(try incident.rows.first?.double("mttd_seconds") ?? 0 >= 30)
     }
 }
+
+@Suite("Enforcement admin with PostgreSQL", .serialized)
+struct EnforcementAdminTests {
+    @Test func halfOpenStepsUpOnTicksThenClosesAndResolvesTheIncident() throws {
+        try APITestServer.migrate()
+        let database = PostgresClient(configuration: try APITestServer.databaseConfiguration(), logger: TestStack.quietLogger)
+        defer { database.close() }
+        let clock = ManualClock(Date())
+        let store = InMemoryBreakerStore()
+        let engine = EnforcementEngine(policy: EnforcementPolicy(), windows: InMemoryViolationWindowStore(), breakers: store)
+        let responder = EnforcementResponder(engine: engine, alerts: NoResponse(), clock: clock)
+        let admin = EnforcementAdmin(controller: BreakerController(machine: BreakerStateMachine(), store: store), database: database, clock: clock)
+        let token = TestStack.uniqueToken()
+        let critical = DetectedViolation(id: "crit-\(token)", domain: .reported, violationType: "FUTURE_LEAKAGE", severity: .critical,
+                                         description: "leak", portfolioID: "pf-\(token)", occurredAt: clock.now().addingTimeInterval(-2),
+                                         detectedAt: clock.now())
+        let events = try database.withConnection { connection in try connection.transaction { try responder.handle([critical], on: $0) } }
+        #expect(events.filter { $0.subject.hasPrefix("vigil.events.breaker.tripped.") }.count == 2, "global and the portfolio")
+        let scope = "portfolio:pf-\(token)"
+        #expect(try admin.halfOpen(scope: scope, note: "fixed").transition?.percent == 10)
+        var percents: [Int] = []
+        for _ in 0..<4 {
+            clock.advance(by: 300)
+            let stepped = try admin.tick().filter { $0.subject.hasPrefix("vigil.events.breaker.") && $0.subject.hasSuffix(SubjectToken.sanitize(scope)) }
+            percents.append(try store.status(scope).percent)
+            #expect(stepped.count == 1)
+        }
+        #expect(percents == [25, 50, 100, 100])
+        #expect(try store.status(scope).phase == .closed)
+        _ = try admin.reset(scope: "global", note: "fixed")
+        let connection = try TestStack.postgres()
+        defer { connection.close() }
+        let incident = try connection.query("""
+            SELECT i.status, i.mttd_seconds, i.mttr_seconds FROM incidents i JOIN incident_causes c ON c.incident_id = i.id
+            WHERE c.kind = 'breaker' AND c.target = $1
+            """, [.text(scope)]).rows[0]
+        #expect(try incident.string("status") == "resolved")
+        #expect(try incident.double("mttd_seconds") == 2)
+        #expect(try incident.double("mttr_seconds") == 1200)
+        let timeline = try connection.query("""
+            SELECT count(*) AS n FROM incident_timeline t JOIN incident_causes c ON c.incident_id = t.incident_id
+            WHERE c.kind = 'breaker' AND c.target = $1
+            """, [.text(scope)]).rows[0]
+        #expect(try timeline.int("n") >= 6, "trips, half-open, steps and reset")
+    }
+}

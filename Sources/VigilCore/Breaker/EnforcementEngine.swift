@@ -71,8 +71,9 @@ public struct EnforcementEngine: Sendable {
                 outcome.transitions.append(transition)
                 outcome.signals.append(EnforcementSignals.trip(transition))
             }
-        } else if let trip = try breakers.status(entry.scope).lastTrip, trip.cause == violation.id,
-                  try breakers.status(entry.scope).phase == .open {
+        } else {
+            let status = try breakers.status(entry.scope)
+            guard status.phase == .open, let trip = status.lastTrip, trip.cause == violation.id else { return }
             outcome.transitions.append(trip)
             outcome.signals.append(EnforcementSignals.trip(trip))
         }
