@@ -20,6 +20,8 @@ struct APITestServer: Sendable {
     let baseURL: URL
     let database: PostgresClient
     let registry: PolicyRegistry
+    /// The breaker and quarantine state behind the breaker routes.
+    var breakers = InMemoryBreakerStore()
 
     static let adminToken = "test-admin-token-4f1c2a"
 
@@ -64,8 +66,11 @@ struct APITestServer: Sendable {
         let logStop = StopSignal()
         Thread { log.run(until: logStop) }.start()
         defer { logStop.set() }
-        let api = VigilAPI(processor: processor, log: log, database: database, adminToken: adminToken, maxBodyBytes: maxBodyBytes,
+        var api = VigilAPI(processor: processor, log: log, database: database, adminToken: adminToken, maxBodyBytes: maxBodyBytes,
                            logger: logger)
+        let breakers = InMemoryBreakerStore()
+        api.breaker = BreakerAPI(admin: EnforcementAdmin(controller: BreakerController(machine: BreakerStateMachine(), store: breakers),
+                                                         database: database, clock: SystemClock())) { _ in }
         defer { api.shutdown() }
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let app = HTTPServer.application(
@@ -81,7 +86,7 @@ struct APITestServer: Sendable {
         guard port > 0, let url = URL(string: "http://127.0.0.1:\(port)") else {
             throw SetupError(description: "the HTTP server did not start")
         }
-        return try await body(APITestServer(baseURL: url, database: database, registry: registry))
+        return try await body(APITestServer(baseURL: url, database: database, registry: registry, breakers: breakers))
     }
 
     struct Reply: Sendable {

@@ -27,6 +27,8 @@ public struct VigilConfiguration: Sendable, Equatable {
     public var eventSource = "/vigil"
     /// Point-in-time detection of feature writes.
     public var pit = PIT()
+    /// Violation windows, breakers, quarantine, incidents and reported violations.
+    public var breaker = Breaker()
 
     /// The defaults.
     public init() {}

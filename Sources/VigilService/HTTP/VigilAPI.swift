@@ -18,6 +18,8 @@ struct VigilAPI: Sendable {
     /// Largest request body accepted; larger ones get 413 (the same limit as NATS inputs).
     let maxBodyBytes: Int
     let logger: Logger
+    /// Breaker, quarantine and incident routes, when the capability runs.
+    var breaker: BreakerAPI?
 
     init(processor: DecisionProcessor, log: ValidationLog, database: PostgresClient, adminToken: String?, maxBodyBytes: Int,
          validationThreads: Int = 2, logger: Logger) {
@@ -39,6 +41,7 @@ struct VigilAPI: Sendable {
         api.delete("policies/:name") { request, context in try await deletePolicy(try Self.name(context), request) }
         api.get("violations") { request, _ in try await listViolations(request) }
         registerPIT(on: api)
+        breaker?.register(on: api, api: self)
     }
 
     /// Reads the body, answering 413 past the limit.

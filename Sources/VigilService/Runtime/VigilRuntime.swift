@@ -63,21 +63,26 @@ public enum VigilRuntime {
                     configuration: configuration.decisions, metrics: metrics, logger: logger)
             }
         }
+        let breaker = try await onDedicatedThread("vigil-breaker") {
+            try BreakerRuntime.make(configuration, connections: connections, metrics: metrics, logger: logger)
+        }
         let workers = DedicatedThreadService(name: "vigil-decisions", threads: pipelines.count) { index, stop in
             pipelines[index].run(until: stop)
         }
-        let pit = try await pitServices(configuration, connections: connections, sink: NoResponse(), metrics: metrics, logger: logger)
+        let pit = try await pitServices(configuration, connections: connections, sink: breaker.responder, metrics: metrics, logger: logger)
         let policyLoop = DedicatedThreadService(name: "vigil-policy-reload") { _, stop in reloader.run(until: stop) }
         let logLoop = DedicatedThreadService(name: "vigil-decision-log") { _, stop in validationLog.run(until: stop) }
-        let api = VigilAPI(processor: processor, log: validationLog, database: connections.postgres,
+        var api = VigilAPI(processor: processor, log: validationLog, database: connections.postgres,
                            adminToken: configuration.http.adminToken, maxBodyBytes: configuration.limits.maxPayloadBytes, logger: logger)
+        api.breaker = BreakerAPI(admin: breaker.admin, publisher: try connections.publish.jetStream())
         let http = HTTPServer.application(
             address: try HTTPAddress(configuration.http.address, key: "http.addr"), metrics: metrics,
             checks: connections.readinessChecks, api: api, logger: logger)
 
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: policyLoop), .init(service: logLoop), .init(service: subscriptions),
-                       .init(service: workers)] + pit.map { .init(service: $0) } + [.init(service: http)],
+                       .init(service: workers)] + pit.map { .init(service: $0) } + breaker.services.map { .init(service: $0) }
+                + [.init(service: http)],
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
         logger.info("vigil started", metadata: ["instance": "\(configuration.instanceID)", "http": "\(configuration.http.address)"])
         do {

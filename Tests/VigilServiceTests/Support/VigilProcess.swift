@@ -47,6 +47,13 @@ final class VigilProcess: @unchecked Sendable {
             "pit.stream.name": featureStream,
             "pit.stream.subjects": "features.writes.e2e\(token)",
             "pit.durable_name": "e2e-features-\(token)",
+            // Breaker, quarantine and window state of its own: a test that trips the global breaker
+            // must not reject the decisions of tests running beside it. Tests that share state
+            // between instances override it.
+            "redis.key_prefix": "e2e:\(token):",
+            // Small reservations, so many instances' streams fit the server's JetStream storage.
+            "streams.decisions.max_bytes": "256MiB",
+            "pit.stream.max_bytes": "256MiB",
         ]
         settings.merge(extra) { _, new in new }
         return ["run"] + settings.sorted { $0.key < $1.key }.flatMap { ["--set", "\($0.key)=\($0.value)"] }
