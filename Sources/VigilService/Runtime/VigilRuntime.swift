@@ -61,6 +61,9 @@ public enum VigilRuntime {
                     configuration: configuration.decisions, metrics: metrics, logger: logger)
             }
         }
+        let sla = try await onDedicatedThread("vigil-sla") {
+            try SLARuntime.start(configuration, connections: connections, deadLetters: processor, metrics: metrics, logger: logger)
+        }
         let workers = DedicatedThreadService(name: "vigil-decisions", threads: pipelines.count) { index, stop in
             pipelines[index].run(until: stop)
         }
@@ -74,7 +77,7 @@ public enum VigilRuntime {
 
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: policyLoop), .init(service: logLoop), .init(service: subscriptions),
-                       .init(service: workers), .init(service: http)],
+                       .init(service: workers)] + (sla?.services ?? []).map { .init(service: $0) } + [.init(service: http)],
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
         logger.info("vigil started", metadata: ["instance": "\(configuration.instanceID)", "http": "\(configuration.http.address)"])
         do {
