@@ -126,6 +126,31 @@ struct SLARedisTests {
     }
 }
 
+@Suite("SLA engine throughput on Redis")
+struct SLAEngineThroughputTests {
+    @Test("engine alone on Redis: events/s (printed for docs/performance.md)")
+    func engineThroughput() throws {
+        let prefix = uniquePrefix()
+        let client = try redisClient()
+        let monitor = SLAMonitor(lifecycle: DispatchLifecycle(), states: RedisDispatchStateStore(client: client, keyPrefix: prefix),
+                                 timers: RedisSLATimerStore(client: client, keyPrefix: prefix), clock: ManualClock(start))
+        let events = (0..<3000).flatMap { index in
+            [DispatchEventKind.created, .acknowledged, .resolved].enumerated().map { offset, kind in
+                DispatchEvent(dispatchID: "t-\(index)", kind: kind, severity: .medium, region: "r\(index % 8)",
+                              timestamp: start.addingTimeInterval(Double(offset)))
+            }
+        }
+        let clock = ContinuousClock()
+        let began = clock.now
+        let updates = try monitor.ingest(events)
+        let elapsed = clock.now - began
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print("SLA engine on Redis: \(events.count) events in \(String(format: "%.2f", seconds)) s = \(Int(Double(events.count) / seconds)) events/s")
+        #expect(updates.allSatisfy { $0.transition.outcome == .applied })
+        #expect(try RedisSLATimerStore(client: client, keyPrefix: prefix).count() == 0, "every clock stopped")
+    }
+}
+
 @Suite("Dispatch metrics in Redis")
 struct DispatchMetricsRedisTests {
     @Test func twoInstancesAddIntoOnePictureThatExpires() throws {
