@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import VigilCore
 import VigilNATS
@@ -97,7 +98,8 @@ extension EndToEnd {
             let durable = "e2e-dispatch-\(token)"
             let vigil = try VigilProcess(portfolios: ["pf-\(token)"], overrides: [
                 "sla.stream.name": stream, "sla.stream.subjects": "\(inputPrefix).>", "sla.durable_name": durable,
-                "redis.key_prefix": "vigil-e2e:\(token):", "sla.snapshot_interval": "0",
+                "redis.key_prefix": "vigil-e2e:\(token):", "sla.snapshot_interval": "250ms",
+                "sla.snapshot_subject": "e2e.\(token).dashboard",
             ])
             defer {
                 vigil.tearDown()
@@ -107,6 +109,13 @@ extension EndToEnd {
                 }
             }
             try vigil.start()
+            let received = Mutex<[Data]>([])
+            let listener = try TestStack.nats(name: "vigil-e2e-dashboard")
+            defer { listener.close() }
+            let subscription = try listener.subscribe(subject: "e2e.\(token).dashboard") { message in
+                received.withLock { $0.append(Data(message.payload)) }
+            }
+            defer { try? subscription.drain(timeout: .seconds(1)) }
             let nats = try TestStack.nats(name: "vigil-e2e-dispatch-bulk")
             defer { nats.close() }
             let jetStream = try nats.jetStream()
@@ -135,6 +144,27 @@ extension EndToEnd {
             let rows = try database.query("SELECT count(*) AS n FROM dispatch_events WHERE dispatch_id LIKE 't-%' AND region LIKE 'r_' AND occurred_at >= $1",
                                           [.timestamp(start.addingTimeInterval(-1))]).rows.first
             #expect(try (rows?.int("n") ?? 0) >= messages.count)
+
+            // The published snapshot (computed from the shared Redis counters) shows the whole run.
+            func latest() -> [String: Any]? {
+                received.withLock { $0.last }.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+            }
+            func day(_ snapshot: [String: Any]) -> [String: Any]? {
+                (snapshot["windows"] as? [[String: Any]])?.first { $0["window"] as? String == "24h" }
+            }
+            let complete = eventually(timeout: .seconds(5), interval: .milliseconds(50)) {
+                latest().flatMap(day).flatMap { ($0["events"] as? [String: Any])?["resolved"] as? Int } == dispatches
+            }
+            #expect(complete, "no snapshot with every resolution")
+            let last = try #require(latest())
+            #expect(last["active_dispatches"] as? Int == 0 && last["pending_dispatches"] as? Int == 0)
+            let window = try #require(day(last))
+            #expect((window["events"] as? [String: Any])?["created"] as? Int == dispatches)
+            let acknowledge = try #require(window["time_to_acknowledge"] as? [String: Any])
+            #expect(acknowledge["mean"] as? Double == 1 && acknowledge["count"] as? Int == dispatches)
+            #expect(abs((acknowledge["p50"] as? Double ?? 0) - 1) <= 0.05, "histogram percentile within its documented error")
+            #expect((window["time_to_resolve"] as? [String: Any])?["mean"] as? Double == 2)
+            #expect((last["regions"] as? [[String: Any]])?.count == 8)
         }
     }
 }
