@@ -165,6 +165,8 @@ extension EndToEnd {
             #expect(abs((acknowledge["p50"] as? Double ?? 0) - 1) <= 0.05, "histogram percentile within its documented error")
             #expect((window["time_to_resolve"] as? [String: Any])?["mean"] as? Double == 2)
             #expect((last["regions"] as? [[String: Any]])?.count == 8)
+            let rest = try HTTPProbe.get(port: vigil.httpPort, path: "/api/v1/dashboard", timeoutSeconds: 5)
+            #expect(rest.status == 200 && rest.body.contains("\"pending_dispatches\":0"))
         }
     }
 }

@@ -18,6 +18,8 @@ struct VigilAPI: Sendable {
     /// Largest request body accepted; larger ones get 413 (the same limit as NATS inputs).
     let maxBodyBytes: Int
     let logger: Logger
+    /// Computes the dispatch dashboard; nil when the SLA capability is off (the routes answer 503).
+    var dashboard: (@Sendable () throws -> DashboardSnapshot)?
 
     init(processor: DecisionProcessor, log: ValidationLog, database: PostgresClient, adminToken: String?, maxBodyBytes: Int,
          validationThreads: Int = 2, logger: Logger) {
@@ -38,6 +40,8 @@ struct VigilAPI: Sendable {
         api.put("policies/:name") { request, context in try await putPolicy(try Self.name(context), request) }
         api.delete("policies/:name") { request, context in try await deletePolicy(try Self.name(context), request) }
         api.get("violations") { request, _ in try await listViolations(request) }
+        api.get("dashboard") { _, _ in try await getDashboard() }
+        api.get("dashboard/regions") { _, _ in try await getDashboardRegions() }
     }
 
     /// Reads the body, answering 413 past the limit.

@@ -69,8 +69,9 @@ public enum VigilRuntime {
         }
         let policyLoop = DedicatedThreadService(name: "vigil-policy-reload") { _, stop in reloader.run(until: stop) }
         let logLoop = DedicatedThreadService(name: "vigil-decision-log") { _, stop in validationLog.run(until: stop) }
-        let api = VigilAPI(processor: processor, log: validationLog, database: connections.postgres,
+        var api = VigilAPI(processor: processor, log: validationLog, database: connections.postgres,
                            adminToken: configuration.http.adminToken, maxBodyBytes: configuration.limits.maxPayloadBytes, logger: logger)
+        if let dashboard = sla?.dashboard { api.dashboard = { try dashboard.snapshot() } }
         let http = HTTPServer.application(
             address: try HTTPAddress(configuration.http.address, key: "http.addr"), metrics: metrics,
             checks: connections.readinessChecks, api: api, logger: logger)
