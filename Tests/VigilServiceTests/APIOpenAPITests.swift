@@ -71,6 +71,10 @@ struct APIOpenAPITests {
             ("GET /api/v1/violations 200", { try await $0.ok.send("GET", "/api/v1/violations?limit=5") }),
             ("GET /api/v1/violations 400", { try await $0.ok.send("GET", "/api/v1/violations?limit=0") }),
             ("GET /api/v1/violations 503", { try await $0.broken.send("GET", "/api/v1/violations") }),
+            ("GET /api/v1/dashboard 200", { try await $0.ok.send("GET", "/api/v1/dashboard") }),
+            ("GET /api/v1/dashboard 503", { try await $0.broken.send("GET", "/api/v1/dashboard") }),
+            ("GET /api/v1/dashboard/regions 200", { try await $0.ok.send("GET", "/api/v1/dashboard/regions") }),
+            ("GET /api/v1/dashboard/regions 503", { try await $0.broken.send("GET", "/api/v1/dashboard/regions") }),
         ]
         return core + pitScenarios(name: name) + breakerScenarios(name: name)
     }

@@ -71,6 +71,17 @@ struct APITestServer: Sendable {
         let breakers = InMemoryBreakerStore()
         api.breaker = BreakerAPI(admin: EnforcementAdmin(controller: BreakerController(machine: BreakerStateMachine(), store: breakers),
                                                          database: database, clock: SystemClock())) { _ in }
+        if broken {
+            api.dashboard = { @Sendable in throw FailingPortfolioStore.Down() }
+        } else {
+            // Counters with latencies and a region, so every part of the body is checked against the schema.
+            api.dashboard = { @Sendable in
+                let now = Date()
+                let fields: [String: Int64] = ["e:created": 2, "e:acknowledged": 1, "ta:n": 1, "ta:ms": 1500, "ta:h:30": 1,
+                                               "r:eu:e:created": 2, "r:eu:ta:n": 1, "r:eu:ta:ms": 1500]
+                return DashboardBuilder.snapshot(buckets: [DispatchMetricFields.minute(of: now): fields], open: [.created: 1], at: now)
+            }
+        }
         defer { api.shutdown() }
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let app = HTTPServer.application(

@@ -23,6 +23,8 @@ public struct VigilConfiguration: Sendable, Equatable {
     public var validation = Validation()
     /// Bounds on inputs.
     public var limits = InputLimits()
+    /// Dispatch SLA monitoring and analytics (docs/sla.md).
+    public var sla = SLAConfiguration()
     /// CloudEvents `source` of everything Vigil publishes.
     public var eventSource = "/vigil"
     /// Point-in-time detection of feature writes.

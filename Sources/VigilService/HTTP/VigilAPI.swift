@@ -20,6 +20,8 @@ struct VigilAPI: Sendable {
     let logger: Logger
     /// Breaker, quarantine and incident routes, when the capability runs.
     var breaker: BreakerAPI?
+    /// Computes the dispatch dashboard; nil when the SLA capability is off (the routes answer 503).
+    var dashboard: (@Sendable () throws -> DashboardSnapshot)?
 
     init(processor: DecisionProcessor, log: ValidationLog, database: PostgresClient, adminToken: String?, maxBodyBytes: Int,
          validationThreads: Int = 2, logger: Logger) {
@@ -42,6 +44,8 @@ struct VigilAPI: Sendable {
         api.get("violations") { request, _ in try await listViolations(request) }
         registerPIT(on: api)
         breaker?.register(on: api, api: self)
+        api.get("dashboard") { _, _ in try await getDashboard() }
+        api.get("dashboard/regions") { _, _ in try await getDashboardRegions() }
     }
 
     /// Reads the body, answering 413 past the limit.
