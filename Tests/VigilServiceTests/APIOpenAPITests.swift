@@ -38,7 +38,7 @@ struct APIOpenAPITests {
         func data(_ object: Any) -> Data { (try? JSONSerialization.data(withJSONObject: object)) ?? Data() }
         let (request, negative, policy, badPolicy) = (data(requestObject), data(negativeObject), data(policyObject), data(badPolicyObject))
         let stateless = data(APIFixtures.request(decisionID: "x", withState: false))
-        return [
+        let core: [Scenario] = [
             ("GET /healthz 200", { try await $0.ok.send("GET", "/healthz") }),
             ("GET /readyz 200", { try await $0.ok.send("GET", "/readyz") }),
             ("GET /readyz 503", { try await $0.broken.send("GET", "/readyz") }),
@@ -70,6 +70,7 @@ struct APIOpenAPITests {
             ("GET /api/v1/violations 400", { try await $0.ok.send("GET", "/api/v1/violations?limit=0") }),
             ("GET /api/v1/violations 503", { try await $0.broken.send("GET", "/api/v1/violations") }),
         ]
+        return core + alertScenarios(name: name)
     }
 
     @Test("every documented route and status is served, with bodies matching the schemas")

@@ -64,8 +64,9 @@ struct APITestServer: Sendable {
         let logStop = StopSignal()
         Thread { log.run(until: logStop) }.start()
         defer { logStop.set() }
-        let api = VigilAPI(processor: processor, log: log, database: database, adminToken: adminToken, maxBodyBytes: maxBodyBytes,
+        var api = VigilAPI(processor: processor, log: log, database: database, adminToken: adminToken, maxBodyBytes: maxBodyBytes,
                            logger: logger)
+        api.alerts = alertRoutes()
         defer { api.shutdown() }
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let app = HTTPServer.application(

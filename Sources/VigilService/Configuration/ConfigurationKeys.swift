@@ -5,7 +5,7 @@ enum ConfigurationKeys {
     typealias Setter = @Sendable (inout VigilConfiguration, String, String) throws -> Void
 
     /// Every key. Each capability keeps its keys in its own file and is merged in here.
-    static let all: [String: Setter] = core
+    static let all: [String: Setter] = core.merging(alerts) { a, _ in a }
 
     /// The keys of the core service and the decision pipeline.
     static let core: [String: Setter] = {

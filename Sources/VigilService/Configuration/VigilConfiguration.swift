@@ -25,6 +25,8 @@ public struct VigilConfiguration: Sendable, Equatable {
     public var limits = InputLimits()
     /// CloudEvents `source` of everything Vigil publishes.
     public var eventSource = "/vigil"
+    /// Alert escalation loop (docs/alerts.md).
+    public var alerts = AlertsConfiguration()
 
     /// The defaults.
     public init() {}

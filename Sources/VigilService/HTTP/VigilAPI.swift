@@ -18,6 +18,8 @@ struct VigilAPI: Sendable {
     /// Largest request body accepted; larger ones get 413 (the same limit as NATS inputs).
     let maxBodyBytes: Int
     let logger: Logger
+    /// The alert routes, when alerting is wired (issue 5).
+    var alerts: AlertRoutes?
 
     init(processor: DecisionProcessor, log: ValidationLog, database: PostgresClient, adminToken: String?, maxBodyBytes: Int,
          validationThreads: Int = 2, logger: Logger) {
@@ -38,6 +40,7 @@ struct VigilAPI: Sendable {
         api.put("policies/:name") { request, context in try await putPolicy(try Self.name(context), request) }
         api.delete("policies/:name") { request, context in try await deletePolicy(try Self.name(context), request) }
         api.get("violations") { request, _ in try await listViolations(request) }
+        if let alerts { registerAlerts(alerts, on: api) }
     }
 
     /// Reads the body, answering 413 past the limit.

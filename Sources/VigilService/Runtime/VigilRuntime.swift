@@ -66,15 +66,17 @@ public enum VigilRuntime {
         }
         let policyLoop = DedicatedThreadService(name: "vigil-policy-reload") { _, stop in reloader.run(until: stop) }
         let logLoop = DedicatedThreadService(name: "vigil-decision-log") { _, stop in validationLog.run(until: stop) }
-        let api = VigilAPI(processor: processor, log: validationLog, database: connections.postgres,
+        let alerting = try await onDedicatedThread("vigil-alerts") { try AlertWiring.make(configuration, connections: connections, logger: logger) }
+        var api = VigilAPI(processor: processor, log: validationLog, database: connections.postgres,
                            adminToken: configuration.http.adminToken, maxBodyBytes: configuration.limits.maxPayloadBytes, logger: logger)
+        api.alerts = alerting.routes
         let http = HTTPServer.application(
             address: try HTTPAddress(configuration.http.address, key: "http.addr"), metrics: metrics,
             checks: connections.readinessChecks, api: api, logger: logger)
 
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: policyLoop), .init(service: logLoop), .init(service: subscriptions),
-                       .init(service: workers), .init(service: http)],
+                       .init(service: workers), .init(service: alerting.loop), .init(service: http)],
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
         logger.info("vigil started", metadata: ["instance": "\(configuration.instanceID)", "http": "\(configuration.http.address)"])
         do {
