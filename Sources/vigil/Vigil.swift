@@ -8,7 +8,7 @@ struct Vigil: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
         abstract: "Policy-enforcement stream processor for trading platforms.",
-        subcommands: [Run.self, Migrate.self, CheckConfig.self, Policies.self, Validate.self, Demo.self, Version.self],
+        subcommands: [Run.self, Migrate.self, CheckConfig.self, Policies.self, Validate.self, Demo.self, Alerts.self, Suppressions.self, Version.self],
         defaultSubcommand: Run.self)
 }
 
