@@ -10,6 +10,8 @@ struct AlertWiring: Sendable {
     let responder: AlertResponder
     let routes: AlertRoutes
     let loop: DedicatedThreadService
+    /// The `vigil.admin.alerts.>` request-reply subscription.
+    let admin: SubscriptionSet
 
     static func make(_ configuration: VigilConfiguration, connections: Connections, logger: Logger) throws -> AlertWiring {
         let responder = AlertResponder(
@@ -35,6 +37,9 @@ struct AlertWiring: Sendable {
                 if !busy { stop.sleep(settings.escalationInterval) }
             }
         }
-        return AlertWiring(responder: responder, routes: AlertRoutes(responder: responder, publish: publish), loop: loop)
+        let routes = AlertRoutes(responder: responder, publish: publish)
+        let adminResponder = AlertAdminResponder(database: postgres, routes: routes, logger: logger)
+        let admin = SubscriptionSet([try adminResponder.subscribe(on: connections.service, queue: configuration.validation.queueGroup)])
+        return AlertWiring(responder: responder, routes: routes, loop: loop, admin: admin)
     }
 }

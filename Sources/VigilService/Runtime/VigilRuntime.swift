@@ -76,7 +76,7 @@ public enum VigilRuntime {
 
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: policyLoop), .init(service: logLoop), .init(service: subscriptions),
-                       .init(service: workers), .init(service: alerting.loop), .init(service: http)],
+                       .init(service: workers), .init(service: alerting.loop), .init(service: alerting.admin), .init(service: http)],
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
         logger.info("vigil started", metadata: ["instance": "\(configuration.instanceID)", "http": "\(configuration.http.address)"])
         do {
