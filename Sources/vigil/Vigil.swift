@@ -8,8 +8,8 @@ struct Vigil: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
         abstract: "Policy-enforcement stream processor for trading platforms.",
-        subcommands: [Run.self, Migrate.self, CheckConfig.self, Policies.self, Contracts.self, Validate.self, Demo.self, Version.self,
-                      Incidents.self, Breakers.self, Quarantine.self],
+        subcommands: [Run.self, Migrate.self, CheckConfig.self, Policies.self, Contracts.self, Validate.self, Demo.self,
+                      Incidents.self, Breakers.self, Quarantine.self, Alerts.self, Suppressions.self, Version.self],
         defaultSubcommand: Run.self)
 }
 

@@ -82,6 +82,7 @@ struct APITestServer: Sendable {
                 return DashboardBuilder.snapshot(buckets: [DispatchMetricFields.minute(of: now): fields], open: [.created: 1], at: now)
             }
         }
+        api.alerts = alertRoutes()
         defer { api.shutdown() }
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let app = HTTPServer.application(

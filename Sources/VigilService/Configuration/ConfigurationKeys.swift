@@ -6,6 +6,7 @@ enum ConfigurationKeys {
 
     /// Every key. Each capability keeps its keys in its own file and is merged in here.
     static let all: [String: Setter] = core.merging(pit) { a, _ in a }.merging(breaker) { a, _ in a }.merging(sla) { a, _ in a }
+        .merging(alerts) { a, _ in a }
 
     /// The keys of the core service and the decision pipeline.
     static let core: [String: Setter] = {

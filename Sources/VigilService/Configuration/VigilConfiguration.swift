@@ -31,6 +31,8 @@ public struct VigilConfiguration: Sendable, Equatable {
     public var pit = PIT()
     /// Violation windows, breakers, quarantine, incidents and reported violations.
     public var breaker = Breaker()
+    /// Alert escalation loop (docs/alerts.md).
+    public var alerts = AlertsConfiguration()
 
     /// The defaults.
     public init() {}

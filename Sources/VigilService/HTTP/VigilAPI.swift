@@ -22,6 +22,8 @@ struct VigilAPI: Sendable {
     var breaker: BreakerAPI?
     /// Computes the dispatch dashboard; nil when the SLA capability is off (the routes answer 503).
     var dashboard: (@Sendable () throws -> DashboardSnapshot)?
+    /// The alert routes, when alerting is wired (issue 5).
+    var alerts: AlertRoutes?
 
     init(processor: DecisionProcessor, log: ValidationLog, database: PostgresClient, adminToken: String?, maxBodyBytes: Int,
          validationThreads: Int = 2, logger: Logger) {
@@ -46,6 +48,7 @@ struct VigilAPI: Sendable {
         breaker?.register(on: api, api: self)
         api.get("dashboard") { _, _ in try await getDashboard() }
         api.get("dashboard/regions") { _, _ in try await getDashboardRegions() }
+        if let alerts { registerAlerts(alerts, on: api) }
     }
 
     /// Reads the body, answering 413 past the limit.

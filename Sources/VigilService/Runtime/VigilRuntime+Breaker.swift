@@ -14,8 +14,8 @@ struct BreakerRuntime: Sendable {
     let services: [any Service]
 
     /// Creates the stream and durable consumer of reported violations and the services.
-    static func make(_ configuration: VigilConfiguration, connections: Connections, metrics: VigilMetrics,
-                     logger: Logger) throws -> BreakerRuntime {
+    static func make(_ configuration: VigilConfiguration, connections: Connections, alerts: any AlertSink = NoResponse(),
+                     metrics: VigilMetrics, logger: Logger) throws -> BreakerRuntime {
         let settings = configuration.breaker
         let prefix = configuration.redis.keyPrefix
         let store = RedisBreakerStore(client: connections.redis, keyPrefix: prefix)
@@ -23,7 +23,7 @@ struct BreakerRuntime: Sendable {
                                        windows: RedisViolationWindowStore(client: connections.redis, keyPrefix: prefix), breakers: store)
         let events = EnforcementEvents(source: configuration.eventSource)
         let clock = SystemClock()
-        let responder = EnforcementResponder(engine: engine, alerts: NoResponse(), clock: clock, events: events)
+        let responder = EnforcementResponder(engine: engine, alerts: alerts, clock: clock, events: events)
         let admin = EnforcementAdmin(controller: BreakerController(machine: settings.policy.machine, store: store),
                                      database: connections.postgres, clock: clock, events: events)
 

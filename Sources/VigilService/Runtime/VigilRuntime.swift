@@ -63,12 +63,14 @@ public enum VigilRuntime {
                     configuration: configuration.decisions, metrics: metrics, logger: logger)
             }
         }
+        // Alerting first: breaker trips, MEDIUM violations and SLA warnings raise alerts through it.
+        let alerting = try await onDedicatedThread("vigil-alerts") { try AlertWiring.make(configuration, connections: connections, logger: logger) }
         let breaker = try await onDedicatedThread("vigil-breaker") {
-            try BreakerRuntime.make(configuration, connections: connections, metrics: metrics, logger: logger)
+            try BreakerRuntime.make(configuration, connections: connections, alerts: alerting.responder, metrics: metrics, logger: logger)
         }
         let sla = try await onDedicatedThread("vigil-sla") {
             try SLARuntime.start(configuration, connections: connections, deadLetters: processor, violations: breaker.responder,
-                                 metrics: metrics, logger: logger)
+                                 alerts: alerting.responder, metrics: metrics, logger: logger)
         }
         let workers = DedicatedThreadService(name: "vigil-decisions", threads: pipelines.count) { index, stop in
             pipelines[index].run(until: stop)
@@ -80,6 +82,7 @@ public enum VigilRuntime {
                            adminToken: configuration.http.adminToken, maxBodyBytes: configuration.limits.maxPayloadBytes, logger: logger)
         api.breaker = BreakerAPI(admin: breaker.admin, publisher: try connections.publish.jetStream())
         if let dashboard = sla?.dashboard { api.dashboard = { try dashboard.snapshot() } }
+        api.alerts = alerting.routes
         let http = HTTPServer.application(
             address: try HTTPAddress(configuration.http.address, key: "http.addr"), metrics: metrics,
             checks: connections.readinessChecks, api: api, logger: logger)
@@ -87,7 +90,7 @@ public enum VigilRuntime {
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: policyLoop), .init(service: logLoop), .init(service: subscriptions),
                        .init(service: workers)] + pit.map { .init(service: $0) } + breaker.services.map { .init(service: $0) }
-                + (sla?.services ?? []).map { .init(service: $0) } + [.init(service: http)],
+                + (sla?.services ?? []).map { .init(service: $0) } + [.init(service: alerting.loop), .init(service: alerting.admin), .init(service: http)],
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
         logger.info("vigil started", metadata: ["instance": "\(configuration.instanceID)", "http": "\(configuration.http.address)"])
         do {
