@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Breaker, quarantine and monitoring state shared by every instance (Redis in service, layout in
 /// docs/windows.md and docs/breaker.md). Writes are compare-and-set so only one instance applies

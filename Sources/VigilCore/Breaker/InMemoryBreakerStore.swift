@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Synchronization
 
 /// ``BreakerStore`` in process memory, for tests and a single instance.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Turns `vigil.report.violations` inputs into detected violations (domain `reported`) with their
 /// `vigil.events.violation.reported.<severity>` events, or DLQ events for bad input. Pure.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Scenarios every ``ViolationWindowStore`` (and ``BreakerStore``) must pass, run by the tests
 /// against the in-memory stores and Redis so they cannot drift apart. Each returns the problems it

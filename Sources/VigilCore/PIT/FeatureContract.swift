@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Synchronization
 
 /// What a feature promises (`feature_contracts`): the type and range of its values, whether they

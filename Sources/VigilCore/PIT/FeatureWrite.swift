@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import VigilDigest
 
 /// A feature-store write (`features.writes.<feature_name>`): a value of a feature for an entity,

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The stateless PIT checks: pure functions of one write, its arrival and its contract.
 public enum PITChecks {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The PIT violation types and their severities (seed 002).
 public enum PITViolationType: String, Sendable, CaseIterable {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Behaviour every implementation of the PIT stores must show, run against the in-memory stores in
 /// unit tests and against Redis in integration tests. Each scenario returns the problems found

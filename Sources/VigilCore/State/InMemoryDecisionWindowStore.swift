@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Synchronization
 
 /// In-memory ``DecisionWindowStore`` for tests and the simulator. It follows the Redis script step

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Synchronization
 
 /// Scenarios every ``DecisionWindowStore`` must pass, run by the tests against the in-memory store
