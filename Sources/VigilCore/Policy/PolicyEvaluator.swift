@@ -21,11 +21,13 @@ public struct PolicyEvaluator: Sendable {
         var scale = 1.0
         var recommendations: [String] = []
         var weightedPenalty = 0.0
-        for policy in policies {
-            let outcome = policy.rule.evaluate(context, policy: policy.header)
+        // By index, not `for policy in policies`: that copies each CompiledPolicy (an existential
+        // and a whole definition, retained and released field by field) for every decision.
+        for index in policies.indices {
+            let outcome = policies[index].rule.evaluate(context, policy: policies[index].header)
             guard !outcome.violations.isEmpty else { continue }
             violations += outcome.violations
-            if !policy.header.advisory { scale = min(scale, outcome.scaleBound) }
+            if policies[index].definition.enforcementLevel != .advisory { scale = min(scale, outcome.scaleBound) }
             weightedPenalty += outcome.violations.map { ComplianceScore.weight(of: $0.severity) }.max() ?? 0
             for (violation, adjustment) in zip(outcome.violations, outcome.adjustments) {
                 let order = decision.orders[adjustment.order]
