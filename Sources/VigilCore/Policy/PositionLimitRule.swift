@@ -60,20 +60,38 @@ struct PositionLimitRule: PolicyRule {
     func evaluate(_ context: EvaluationContext, policy: PolicyHeader) -> RuleOutcome {
         var outcome = RuleOutcome()
         let decision = context.decision
-        for (index, order) in decision.orders.enumerated() where applies(to: order.symbol) {
-            if let cap = maxOrderQuantity, exceeds(order.quantity, cap) {
-                outcome.add(order: index, of: decision, policy: policy, severity: severity, type: "MAX_ORDER_QUANTITY",
-                            description: "\(order.side.rawValue) \(Format.number(order.quantity)) \(order.symbol) exceeds max order quantity \(Format.number(cap))",
-                            maxQuantity: cap)
+        // Through a buffer pointer: iterating `orders` by value would copy (retain and release)
+        // every order's strings once per policy.
+        decision.orders.withUnsafeBufferPointer { orders in
+            for index in orders.indices where applies(to: orders[index].symbol) {
+                checkOrder(index, orders[index].quantity, orders[index].price, decision: decision, policy: policy, into: &outcome)
             }
-            if let cap = maxOrderValue, exceeds(order.notional, cap) {
-                outcome.add(order: index, of: decision, policy: policy, severity: severity, type: "MAX_ORDER_VALUE",
-                            description: "\(order.side.rawValue) \(order.symbol) order value \(Format.number(order.notional)) exceeds max order value \(Format.number(cap))",
-                            maxQuantity: cap / order.price)
-            }
-            outcome.bound(scale: min(maxOrderQuantity.map { $0 / order.quantity } ?? 1, maxOrderValue.map { $0 / order.notional } ?? 1))
         }
         guard maxPositionWeight != nil || maxPositionValue != nil || maxPositionQuantity != nil else { return outcome }
+        checkPositions(context, policy: policy, into: &outcome)
+        return outcome
+    }
+
+    private func checkOrder(_ index: Int, _ quantity: Double, _ price: Double, decision: TradingDecision, policy: PolicyHeader,
+                            into outcome: inout RuleOutcome) {
+        let notional = quantity * price
+        if let cap = maxOrderQuantity, exceeds(quantity, cap) {
+            let order = decision.orders[index]
+            outcome.add(order: index, of: decision, policy: policy, severity: severity, type: "MAX_ORDER_QUANTITY",
+                        description: "\(order.side.rawValue) \(Format.number(order.quantity)) \(order.symbol) exceeds max order quantity \(Format.number(cap))",
+                        maxQuantity: cap)
+        }
+        if let cap = maxOrderValue, exceeds(notional, cap) {
+            let order = decision.orders[index]
+            outcome.add(order: index, of: decision, policy: policy, severity: severity, type: "MAX_ORDER_VALUE",
+                        description: "\(order.side.rawValue) \(order.symbol) order value \(Format.number(order.notional)) exceeds max order value \(Format.number(cap))",
+                        maxQuantity: cap / order.price)
+        }
+        outcome.bound(scale: min(maxOrderQuantity.map { $0 / quantity } ?? 1, maxOrderValue.map { $0 / notional } ?? 1))
+    }
+
+    private func checkPositions(_ context: EvaluationContext, policy: PolicyHeader, into outcome: inout RuleOutcome) {
+        let decision = context.decision
         let nav = context.projection.nav
         // The projection keeps the touched symbols sorted, so violations come out in symbol order.
         for (symbol, exposure) in context.projection.exposures where applies(to: symbol) {
@@ -93,6 +111,5 @@ struct PositionLimitRule: PolicyRule {
                         description: "\(symbol) position after the decision would be \(Format.number(exposure.after)) units (value \(Format.number(value)), \(Format.percent(weight)) of NAV), above \(text)",
                         maxQuantity: allowed)
         }
-        return outcome
     }
 }

@@ -34,8 +34,13 @@ public struct ProjectedPortfolio: Sendable {
                 lines.append((order.symbol, Exposure(before: 0, delta: order.signedQuantity, price: order.price)))
             }
         }
-        for position in state.positions {
-            if let index = Self.index(of: position.symbol, in: lines) { lines[index].exposure.before += position.quantity }
+        // Through a buffer pointer, so no position (four strings) is copied per decision.
+        state.positions.withUnsafeBufferPointer { positions in
+            for position in positions.indices {
+                if let index = Self.index(of: positions[position].symbol, in: lines) {
+                    lines[index].exposure.before += positions[position].quantity
+                }
+            }
         }
         if lines.count > 1 { lines.sort { $0.symbol < $1.symbol } }
         exposures = lines
