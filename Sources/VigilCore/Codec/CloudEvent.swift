@@ -52,6 +52,12 @@ public struct OutputEncoder: Sendable {
     /// Encodes a value. Vigil's own output types always encode; a failure is a programming error
     /// reported as a thrown error rather than a crash.
     public func encode(_ value: some Encodable) throws -> Data {
-        try encoder.encode(value)
+        try encode(value, fastPath: true)
+    }
+
+    /// Encodes with the hand-written writers first when `fastPath` (JSONEncoder alone otherwise).
+    func encode(_ value: some Encodable, fastPath: Bool) throws -> Data {
+        if fastPath, let fast = fastEncode(value) { return fast }
+        return try encoder.encode(value)
     }
 }

@@ -53,12 +53,19 @@ public struct InputDecoder: Sendable {
 
     /// Decodes and validates one input.
     public func decode<T: ValidatedInput>(_ type: T.Type, from payload: Data) throws(InputError) -> T {
+        try decode(type, from: payload, fastPath: true)
+    }
+
+    /// Decodes with the fast reader first when `fastPath` (the reference, Foundation alone, otherwise).
+    func decode<T: ValidatedInput>(_ type: T.Type, from payload: Data, fastPath: Bool) throws(InputError) -> T {
         guard payload.count <= limits.maxPayloadBytes else {
             throw InputError(.tooLarge, "payload is \(payload.count) bytes; the limit is \(limits.maxPayloadBytes)")
         }
         let value: T
         do {
-            if Self.mayBeCloudEvent(payload) {
+            if fastPath, let fast = fastDecode(T.self, from: payload) {
+                value = fast
+            } else if Self.mayBeCloudEvent(payload) {
                 value = try decodeEnvelope(type, from: payload)
             } else {
                 value = try decoder.decode(T.self, from: payload)

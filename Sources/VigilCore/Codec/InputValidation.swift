@@ -1,31 +1,37 @@
 // Semantic checks that JSON decoding cannot express: finite positive numbers, bounded sizes,
 // ids that fit their columns and NATS subject tokens.
 
-func checkID(_ value: String, field: String, limits: InputLimits) throws(InputError) {
-    guard !value.isEmpty else { throw InputError(.invalidValue, field: field, "must not be empty") }
-    guard value.count <= limits.maxIDLength else {
-        throw InputError(.invalidValue, field: field, "is \(value.count) characters; the limit is \(limits.maxIDLength)")
+// Field paths are autoclosures: they are built only when a check fails, not for every element.
+
+func checkID(_ value: String, field: @autoclosure () -> String, limits: InputLimits) throws(InputError) {
+    guard !value.isEmpty else { throw InputError(.invalidValue, field: field(), "must not be empty") }
+    // The UTF-8 length bounds the character count from above: count characters only when it might be over.
+    if value.utf8.count > limits.maxIDLength, value.count > limits.maxIDLength {
+        throw InputError(.invalidValue, field: field(), "is \(value.count) characters; the limit is \(limits.maxIDLength)")
     }
-    guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-        throw InputError(.invalidValue, field: field, "must not contain control characters")
+    // Printable ASCII has no control characters; only other text needs the Unicode property lookup.
+    var plainASCII = true
+    for byte in value.utf8 where byte < 0x20 || byte >= 0x7F { plainASCII = false; break }
+    guard plainASCII || !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        throw InputError(.invalidValue, field: field(), "must not contain control characters")
     }
 }
 
-func checkPositive(_ value: Double, field: String) throws(InputError) {
+func checkPositive(_ value: Double, field: @autoclosure () -> String) throws(InputError) {
     guard value.isFinite, value > 0 else {
-        throw InputError(.invalidValue, field: field, "must be a finite number greater than 0, got \(value)")
+        throw InputError(.invalidValue, field: field(), "must be a finite number greater than 0, got \(value)")
     }
 }
 
-func checkFinite(_ value: Double, field: String) throws(InputError) {
-    guard value.isFinite else { throw InputError(.invalidValue, field: field, "must be a finite number, got \(value)") }
+func checkFinite(_ value: Double, field: @autoclosure () -> String) throws(InputError) {
+    guard value.isFinite else { throw InputError(.invalidValue, field: field(), "must be a finite number, got \(value)") }
 }
 
 extension Order {
-    func validate(field: String, limits: InputLimits) throws(InputError) {
-        try checkID(symbol, field: "\(field).symbol", limits: limits)
-        try checkPositive(quantity, field: "\(field).quantity")
-        try checkPositive(price, field: "\(field).price")
+    func validate(field: @autoclosure () -> String, limits: InputLimits) throws(InputError) {
+        try checkID(symbol, field: "\(field()).symbol", limits: limits)
+        try checkPositive(quantity, field: "\(field()).quantity")
+        try checkPositive(price, field: "\(field()).price")
     }
 }
 
@@ -63,12 +69,13 @@ extension PortfolioState: ValidatedInput {
         guard positions.count <= limits.maxPositions else {
             throw InputError(.tooLarge, field: "\(prefix)positions", "has \(positions.count) positions; the limit is \(limits.maxPositions)")
         }
-        for (index, position) in positions.enumerated() {
-            let field = "\(prefix)positions[\(index)]"
-            try checkID(position.symbol, field: "\(field).symbol", limits: limits)
-            try checkFinite(position.quantity, field: "\(field).quantity")
+        for index in positions.indices {
+            let position = positions[index]
+            try checkID(position.symbol, field: "\(prefix)positions[\(index)].symbol", limits: limits)
+            try checkFinite(position.quantity, field: "\(prefix)positions[\(index)].quantity")
             guard position.price.isFinite, position.price >= 0 else {
-                throw InputError(.invalidValue, field: "\(field).price", "must be a finite number of at least 0, got \(position.price)")
+                throw InputError(.invalidValue, field: "\(prefix)positions[\(index)].price",
+                                 "must be a finite number of at least 0, got \(position.price)")
             }
         }
     }

@@ -77,7 +77,7 @@ struct InvestmentMandateRule: PolicyRule {
     private func checkLongOnly(_ context: EvaluationContext, policy: PolicyHeader, into outcome: inout RuleOutcome) {
         let decision = context.decision
         for (last, order) in decision.orders.enumerated() where context.isLastOrder(last) {
-            guard let exposure = context.projection.touched[order.symbol],
+            guard let exposure = context.projection.exposure(of: order.symbol),
                   exceeds(0, exposure.after), exceeds(exposure.before, exposure.after),
                   let index = decision.orders.indices.last(where: { decision.orders[$0].symbol == order.symbol && decision.orders[$0].side == .sell })
             else { continue }

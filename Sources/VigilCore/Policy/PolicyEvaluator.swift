@@ -21,18 +21,27 @@ public struct PolicyEvaluator: Sendable {
         var scale = 1.0
         var recommendations: [String] = []
         var weightedPenalty = 0.0
-        for policy in policies {
-            let outcome = policy.rule.evaluate(context, policy: policy.header)
-            guard !outcome.violations.isEmpty else { continue }
-            violations += outcome.violations
-            if !policy.header.advisory { scale = min(scale, outcome.scaleBound) }
-            weightedPenalty += outcome.violations.map { ComplianceScore.weight(of: $0.severity) }.max() ?? 0
-            for (violation, adjustment) in zip(outcome.violations, outcome.adjustments) {
-                let order = decision.orders[adjustment.order]
-                let action = adjustment.maxQuantity == 0
-                    ? "Remove \(order.side.rawValue) \(order.symbol)"
-                    : "Reduce \(order.side.rawValue) \(order.symbol) from \(Format.number(order.quantity)) to \(Format.number(adjustment.maxQuantity))"
-                recommendations.append("\(action) to satisfy \(violation.policyName) (\(violation.violationType))")
+        // Through a buffer pointer, not `for policy in policies` nor `policies[i]`: both copy each
+        // CompiledPolicy (an existential and a whole definition, retained and released field by
+        // field) for every decision; a pointer's element is borrowed in place.
+        policies.withUnsafeBufferPointer { buffer in
+            guard let first = buffer.baseAddress else { return }
+            for index in buffer.indices {
+                let policy = first + index
+                let advisory = policy.pointee.definition.enforcementLevel == .advisory
+                let outcome = policy.pointee.rule.evaluate(
+                    context, policy: PolicyHeader(name: policy.pointee.definition.policyName, advisory: advisory))
+                guard !outcome.violations.isEmpty else { continue }
+                violations += outcome.violations
+                if !advisory { scale = min(scale, outcome.scaleBound) }
+                weightedPenalty += outcome.violations.map { ComplianceScore.weight(of: $0.severity) }.max() ?? 0
+                for (violation, adjustment) in zip(outcome.violations, outcome.adjustments) {
+                    let order = decision.orders[adjustment.order]
+                    let action = adjustment.maxQuantity == 0
+                        ? "Remove \(order.side.rawValue) \(order.symbol)"
+                        : "Reduce \(order.side.rawValue) \(order.symbol) from \(Format.number(order.quantity)) to \(Format.number(adjustment.maxQuantity))"
+                    recommendations.append("\(action) to satisfy \(violation.policyName) (\(violation.violationType))")
+                }
             }
         }
         if decision.orders.count > 1, scale < 1, violations.contains(where: { !$0.advisory }) {
@@ -52,7 +61,7 @@ public struct PolicyEvaluator: Sendable {
             decisionID: decision.decisionID, isCompliant: compliant, violations: violations,
             complianceScore: ComplianceScore.score(penalty: weightedPenalty, policiesChecked: policies.count),
             recommendations: recommendations)
-        return Verdict(response: response, policiesChecked: policies.map(\.definition.policyName), decisionScale: scaled)
+        return Verdict(response: response, policiesChecked: policies.map { $0.definition.policyName }, decisionScale: scaled)
     }
 }
 

@@ -11,7 +11,7 @@ struct PositionLimitRule: PolicyRule {
     var maxPositionQuantity: Double?
     var maxOrderValue: Double?
     var maxOrderQuantity: Double?
-    var symbols: Set<String>?
+    var symbols: NameSet?
     var severity: Severity
 
     init(policyName: String, rules: JSONValue) throws(PolicyError) {
@@ -21,7 +21,7 @@ struct PositionLimitRule: PolicyRule {
         maxPositionQuantity = try reader.limit("max_position_quantity")
         maxOrderValue = try reader.limit("max_order_value")
         maxOrderQuantity = try reader.limit("max_order_quantity")
-        symbols = try reader.strings("symbols").map(Set.init)
+        symbols = try reader.strings("symbols").map(NameSet.init)
         severity = try reader.severity(default: .high)
         try reader.rejectUnknownKeys()
         guard [maxPositionWeight, maxPositionValue, maxPositionQuantity, maxOrderValue, maxOrderQuantity]
@@ -33,42 +33,69 @@ struct PositionLimitRule: PolicyRule {
 
     private func applies(to symbol: String) -> Bool { symbols?.contains(symbol) ?? true }
 
-    /// The largest absolute quantity of `symbol` allowed at `price`, and which limit sets it.
-    private func positionCap(price: Double, nav: Double) -> (quantity: Double, type: String, text: String)? {
-        var best: (Double, String, String)?
-        func consider(_ quantity: Double, _ type: String, _ text: String) {
-            if best == nil || quantity < best!.0 { best = (quantity, type, text) }
-        }
-        if let weight = maxPositionWeight {
-            consider(weight * nav / price, "MAX_POSITION_WEIGHT", "max position weight \(Format.percent(weight)) of NAV \(Format.number(nav))")
-        }
-        if let value = maxPositionValue {
-            consider(value / price, "MAX_POSITION_VALUE", "max position value \(Format.number(value))")
-        }
-        if let quantity = maxPositionQuantity {
-            consider(quantity, "MAX_POSITION_QUANTITY", "max position quantity \(Format.number(quantity))")
-        }
+    /// Which position limit binds; the description text is built only for a reported violation.
+    private enum CapKind { case weight, value, quantity }
+
+    /// The largest absolute quantity of a symbol allowed at `price`, and which limit sets it
+    /// (the first of weight, value, quantity on a tie, as before).
+    private func positionCap(price: Double, nav: Double) -> (quantity: Double, kind: CapKind)? {
+        var best: (quantity: Double, kind: CapKind)?
+        if let weight = maxPositionWeight { best = (weight * nav / price, .weight) }
+        if let value = maxPositionValue, best == nil || value / price < best!.quantity { best = (value / price, .value) }
+        if let quantity = maxPositionQuantity, best == nil || quantity < best!.quantity { best = (quantity, .quantity) }
         return best
+    }
+
+    private func describe(_ kind: CapKind, nav: Double) -> (type: String, text: String) {
+        switch kind {
+        case .weight:
+            ("MAX_POSITION_WEIGHT", "max position weight \(Format.percent(maxPositionWeight ?? 0)) of NAV \(Format.number(nav))")
+        case .value:
+            ("MAX_POSITION_VALUE", "max position value \(Format.number(maxPositionValue ?? 0))")
+        case .quantity:
+            ("MAX_POSITION_QUANTITY", "max position quantity \(Format.number(maxPositionQuantity ?? 0))")
+        }
     }
 
     func evaluate(_ context: EvaluationContext, policy: PolicyHeader) -> RuleOutcome {
         var outcome = RuleOutcome()
         let decision = context.decision
-        for (index, order) in decision.orders.enumerated() where applies(to: order.symbol) {
-            if let cap = maxOrderQuantity, exceeds(order.quantity, cap) {
-                outcome.add(order: index, of: decision, policy: policy, severity: severity, type: "MAX_ORDER_QUANTITY",
-                            description: "\(order.side.rawValue) \(Format.number(order.quantity)) \(order.symbol) exceeds max order quantity \(Format.number(cap))",
-                            maxQuantity: cap)
+        // Through a buffer pointer: iterating `orders` by value would copy (retain and release)
+        // every order's strings once per policy.
+        decision.orders.withUnsafeBufferPointer { orders in
+            for index in orders.indices where applies(to: orders[index].symbol) {
+                checkOrder(index, orders[index].quantity, orders[index].price, decision: decision, policy: policy, into: &outcome)
             }
-            if let cap = maxOrderValue, exceeds(order.notional, cap) {
-                outcome.add(order: index, of: decision, policy: policy, severity: severity, type: "MAX_ORDER_VALUE",
-                            description: "\(order.side.rawValue) \(order.symbol) order value \(Format.number(order.notional)) exceeds max order value \(Format.number(cap))",
-                            maxQuantity: cap / order.price)
-            }
-            outcome.bound(scale: min(maxOrderQuantity.map { $0 / order.quantity } ?? 1, maxOrderValue.map { $0 / order.notional } ?? 1))
         }
-        for (symbol, exposure) in context.projection.touched.sorted(by: { $0.key < $1.key }) where applies(to: symbol) {
-            guard let cap = positionCap(price: exposure.price, nav: context.projection.nav) else { continue }
+        guard maxPositionWeight != nil || maxPositionValue != nil || maxPositionQuantity != nil else { return outcome }
+        checkPositions(context, policy: policy, into: &outcome)
+        return outcome
+    }
+
+    private func checkOrder(_ index: Int, _ quantity: Double, _ price: Double, decision: TradingDecision, policy: PolicyHeader,
+                            into outcome: inout RuleOutcome) {
+        let notional = quantity * price
+        if let cap = maxOrderQuantity, exceeds(quantity, cap) {
+            let order = decision.orders[index]
+            outcome.add(order: index, of: decision, policy: policy, severity: severity, type: "MAX_ORDER_QUANTITY",
+                        description: "\(order.side.rawValue) \(Format.number(order.quantity)) \(order.symbol) exceeds max order quantity \(Format.number(cap))",
+                        maxQuantity: cap)
+        }
+        if let cap = maxOrderValue, exceeds(notional, cap) {
+            let order = decision.orders[index]
+            outcome.add(order: index, of: decision, policy: policy, severity: severity, type: "MAX_ORDER_VALUE",
+                        description: "\(order.side.rawValue) \(order.symbol) order value \(Format.number(order.notional)) exceeds max order value \(Format.number(cap))",
+                        maxQuantity: cap / order.price)
+        }
+        outcome.bound(scale: min(maxOrderQuantity.map { $0 / quantity } ?? 1, maxOrderValue.map { $0 / notional } ?? 1))
+    }
+
+    private func checkPositions(_ context: EvaluationContext, policy: PolicyHeader, into outcome: inout RuleOutcome) {
+        let decision = context.decision
+        let nav = context.projection.nav
+        // The projection keeps the touched symbols sorted, so violations come out in symbol order.
+        for (symbol, exposure) in context.projection.exposures where applies(to: symbol) {
+            guard let cap = positionCap(price: exposure.price, nav: nav) else { continue }
             guard exposure.delta != 0, exceeds(abs(exposure.after), cap.quantity), abs(exposure.after) > abs(exposure.before) else { continue }
             // Scale bound for the whole decision: |before + s·delta| ≤ cap, for s in [0, 1].
             outcome.bound(scale: (cap.quantity - (exposure.delta > 0 ? exposure.before : -exposure.before)) / abs(exposure.delta))
@@ -78,11 +105,11 @@ struct PositionLimitRule: PolicyRule {
             let others = exposure.after - order.signedQuantity
             let allowed = cap.quantity - order.side.sign * others
             let value = abs(exposure.after) * exposure.price
-            let weight = value / context.projection.nav
-            outcome.add(order: index, of: decision, policy: policy, severity: severity, type: cap.type,
-                        description: "\(symbol) position after the decision would be \(Format.number(exposure.after)) units (value \(Format.number(value)), \(Format.percent(weight)) of NAV), above \(cap.text)",
+            let weight = value / nav
+            let (type, text) = describe(cap.kind, nav: nav)
+            outcome.add(order: index, of: decision, policy: policy, severity: severity, type: type,
+                        description: "\(symbol) position after the decision would be \(Format.number(exposure.after)) units (value \(Format.number(value)), \(Format.percent(weight)) of NAV), above \(text)",
                         maxQuantity: allowed)
         }
-        return outcome
     }
 }

@@ -55,7 +55,7 @@ struct RegulatoryRule: PolicyRule {
             let after = held - order.quantity
             guard exceeds(0, after) else { continue }
             // At scale s the position here is before + s·traded; it stays ≥ 0 up to before / −traded.
-            let before = context.projection.touched[order.symbol]?.before ?? 0
+            let before = context.projection.exposure(of: order.symbol)?.before ?? 0
             let traded = after - before
             outcome.bound(scale: traded < 0 && before > 0 ? before / -traded : 0)
             outcome.add(order: index, of: decision, policy: policy, severity: severityOverride ?? .critical, type: "SHORT_SALE",

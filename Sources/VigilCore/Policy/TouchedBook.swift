@@ -127,7 +127,7 @@ extension EvaluationContext {
     /// The position in order `index`'s symbol just before it: the holding plus earlier orders.
     func held(before index: Int) -> Double {
         let symbol = decision.orders[index].symbol
-        var held = projection.touched[symbol]?.before ?? 0
+        var held = projection.exposure(of: symbol)?.before ?? 0
         for order in decision.orders[..<index] where order.symbol == symbol { held += order.signedQuantity }
         return held
     }

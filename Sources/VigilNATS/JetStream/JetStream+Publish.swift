@@ -108,6 +108,12 @@ extension JetStream {
                 break
             }
         }
+        // cnats holds async publishes in its write buffer for up to ~1 ms before its flusher thread
+        // sends them; the acks we wait for next cannot come before that, so send them now. (A flush
+        // failure is not fatal here: the ack wait below reports what was not stored.)
+        if unsent.count < messages.count {
+            _ = natsConnection_FlushTimeout(connection.handle, max(Int64((deadline - clock.now).natsMilliseconds), 1))
+        }
         let remaining = max(deadline - clock.now, .milliseconds(1))
         let status = withPublishOptions(messageID: nil, maxWait: remaining) { options in js_PublishAsyncComplete(handle, options) }
         var notAcknowledged: [PublishFailure] = []

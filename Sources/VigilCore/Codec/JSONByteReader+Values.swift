@@ -1,0 +1,92 @@
+// Numbers and skipped values for the fast reader.
+
+/// 10^0 … 10^22: every one is exact in a Double, which makes Clinger's fast path exact.
+private let exactPowersOfTen: [Double] = (0...22).map { exponent in
+    var value = 1.0
+    for _ in 0..<exponent { value *= 10 }
+    return value
+}
+
+extension JSONByteReader {
+    /// A finite JSON number as a Double, correctly rounded like Foundation's. Short numbers are
+    /// converted exactly from their digits (Clinger's fast path); longer ones go through the
+    /// standard library's correctly rounded parser. Bails on anything out of the JSON grammar, on
+    /// overflow and on underflow to zero.
+    mutating func number() throws(FastPathBail) -> Double {
+        _ = try peek()
+        let start = position
+        var negative = false
+        if bytes[position] == UInt8(ascii: "-") { negative = true; position += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var exponent = 0
+        let integerStart = position
+        while position < bytes.count, bytes[position] &- 48 < 10 {
+            if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(bytes[position] &- 48); if mantissa > 0 { digits += 1 } } else { exponent += 1 }
+            position += 1
+        }
+        let integerDigits = position - integerStart
+        // JSON: at least one digit, and no leading zero before another digit.
+        guard integerDigits > 0, !(integerDigits > 1 && bytes[integerStart] == UInt8(ascii: "0")) else { throw FastPathBail() }
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            let fractionStart = position
+            while position < bytes.count, bytes[position] &- 48 < 10 {
+                if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(bytes[position] &- 48); if mantissa > 0 { digits += 1 }; exponent -= 1 }
+                position += 1
+            }
+            guard position > fractionStart else { throw FastPathBail() }
+        }
+        if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
+            position += 1
+            var exponentNegative = false
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                exponentNegative = bytes[position] == UInt8(ascii: "-")
+                position += 1
+            }
+            let exponentStart = position
+            var explicit = 0
+            while position < bytes.count, bytes[position] &- 48 < 10 {
+                if explicit < 100_000 { explicit = explicit * 10 + Int(bytes[position] &- 48) }
+                position += 1
+            }
+            guard position > exponentStart else { throw FastPathBail() }
+            exponent += exponentNegative ? -explicit : explicit
+        }
+        var value: Double
+        if mantissa == 0 {
+            value = 0
+        } else if digits <= 15, exponent >= -22, exponent <= 22 {
+            value = exponent >= 0 ? Double(mantissa) * exactPowersOfTen[exponent] : Double(mantissa) / exactPowersOfTen[-exponent]
+        } else {
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+            guard let parsed = Double(text) else { throw FastPathBail() }
+            value = parsed.magnitude
+            // Underflow to zero and overflow are left to Foundation to judge.
+            guard value.isFinite, value != 0 else { throw FastPathBail() }
+        }
+        return negative ? -value : value
+    }
+
+    /// Consumes any JSON value, checking its grammar; bails on escapes, non-ASCII text and depth.
+    mutating func skipValue(depth: Int = 0) throws(FastPathBail) {
+        guard depth < Self.maxSkipDepth else { throw FastPathBail() }
+        switch try peek() {
+        case UInt8(ascii: "\""):
+            _ = try rawString(allowNonASCII: false)
+        case UInt8(ascii: "{"):
+            try forEachMember { (reader: inout JSONByteReader, _) throws(FastPathBail) in try reader.skipValue(depth: depth + 1) }
+        case UInt8(ascii: "["):
+            try forEachElement { (reader: inout JSONByteReader) throws(FastPathBail) in try reader.skipValue(depth: depth + 1) }
+        case UInt8(ascii: "t"):
+            try literal("true")
+        case UInt8(ascii: "f"):
+            try literal("false")
+        case UInt8(ascii: "n"):
+            try literal("null")
+        default:
+            _ = try number()
+        }
+    }
+
+}
