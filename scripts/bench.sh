@@ -22,8 +22,9 @@ out=.vigil/bench
 want() { [ "$only" = all ] || [ "$only" = "$1" ]; }
 
 echo "[bench] building release (vigil, vigil-bench)"
-swift build -c release --product vigil-bench --product vigil --quiet 2>/dev/null \
-    || { swift build -c release --product vigil-bench --quiet && swift build -c release --product vigil --quiet; }
+# One product per call: given several --product flags, SwiftPM builds only the last.
+swift build -c release --product vigil-bench --quiet
+swift build -c release --product vigil --quiet
 bin=$(swift build -c release --show-bin-path)
 mkdir -p "$out"
 
