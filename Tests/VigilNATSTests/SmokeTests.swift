@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Testing
 @testable import VigilNATS
@@ -24,7 +25,13 @@ import Testing
         }
         try fixture.connection.flush()
         #expect(seen.count == total)
-        let info = try fixture.jetStream.consumerInfo(stream: fixture.name, durable: "pipeline")
+        // The server applies acks asynchronously after receiving them: wait (bounded) for them to land.
+        var info = try fixture.jetStream.consumerInfo(stream: fixture.name, durable: "pipeline")
+        let deadline = ContinuousClock.now + .seconds(5)
+        while info.ackPending > 0, ContinuousClock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+            info = try fixture.jetStream.consumerInfo(stream: fixture.name, durable: "pipeline")
+        }
         #expect(info.pending == 0)
         #expect(info.ackPending == 0)
     }
