@@ -24,34 +24,7 @@ struct FeatureContractReloader {
     }
 
     func run(until stop: StopSignal) {
-        var connection: PostgresConnection?
-        var stale = false
-        var sinceReload = 0.0
-        while !stop.isSet {
-            do {
-                if connection == nil {
-                    let fresh = try PostgresConnection(configuration: configuration, logger: logger)
-                    try fresh.listen(Self.channel)
-                    connection = fresh
-                    stale = true
-                }
-                guard let connection else { continue }
-                if stale || sinceReload >= fullReloadInterval {
-                    try reload(on: connection)
-                    stale = false
-                    sinceReload = 0
-                }
-                let notifications = try connection.waitForNotifications(timeout: .milliseconds(250))
-                sinceReload += 0.25
-                if !notifications.isEmpty { stale = true }
-            } catch {
-                metrics.error("contract_reload_failed")
-                logger.warning("feature contract reload loop: \(error); retrying")
-                connection?.close()
-                connection = nil
-                stop.sleep(1)
-            }
-        }
-        connection?.close()
+        TableReloadLoop(channel: Self.channel, failureReason: "contract_reload_failed", configuration: configuration, metrics: metrics,
+                        logger: logger, fullReloadInterval: fullReloadInterval, reload: reload(on:)).run(until: stop)
     }
 }

@@ -11,6 +11,7 @@ struct SLAPolicyReloader {
 
     let configuration: PostgresConfiguration
     let book: SLAPolicyBook
+    let metrics: VigilMetrics
     let logger: Logger
     var fullReloadInterval: Double = 60
 
@@ -20,33 +21,7 @@ struct SLAPolicyReloader {
     }
 
     func run(until stop: StopSignal) {
-        var connection: PostgresConnection?
-        var stale = false
-        var sinceReload = 0.0
-        while !stop.isSet {
-            do {
-                if connection == nil {
-                    let fresh = try PostgresConnection(configuration: configuration, logger: logger)
-                    try fresh.listen(Self.channel)
-                    connection = fresh
-                    stale = true
-                }
-                guard let connection else { continue }
-                if stale || sinceReload >= fullReloadInterval {
-                    try reload(on: connection)
-                    stale = false
-                    sinceReload = 0
-                }
-                let notifications = try connection.waitForNotifications(timeout: .milliseconds(250))
-                sinceReload += 0.25
-                if !notifications.isEmpty { stale = true }
-            } catch {
-                logger.warning("SLA policy reload loop: \(error); retrying")
-                connection?.close()
-                connection = nil
-                stop.sleep(1)
-            }
-        }
-        connection?.close()
+        TableReloadLoop(channel: Self.channel, failureReason: "sla_policy_reload_failed", configuration: configuration,
+                        metrics: metrics, logger: logger, fullReloadInterval: fullReloadInterval, reload: reload(on:)).run(until: stop)
     }
 }

@@ -35,7 +35,7 @@ struct SLARuntime {
 
         let prefix = configuration.redis.keyPrefix
         let book = SLAPolicyBook()
-        let reloader = SLAPolicyReloader(configuration: connections.postgresConfiguration, book: book, logger: logger)
+        let reloader = SLAPolicyReloader(configuration: connections.postgresConfiguration, book: book, metrics: metrics, logger: logger)
         try connections.postgres.withConnection { try reloader.reload(on: $0) }
         let engine = SLAEngine(
             states: RedisDispatchStateStore(client: connections.redis, keyPrefix: prefix),
