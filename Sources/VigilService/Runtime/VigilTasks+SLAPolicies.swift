@@ -1,5 +1,5 @@
 import Foundation
-public import VigilCore
+import VigilCore
 import VigilPostgres
 
 extension VigilTasks {
