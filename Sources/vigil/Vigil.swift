@@ -9,7 +9,7 @@ struct Vigil: AsyncParsableCommand {
         commandName: "vigil",
         abstract: "Policy-enforcement stream processor for trading platforms.",
         subcommands: [Run.self, Migrate.self, CheckConfig.self, Policies.self, Contracts.self, Validate.self, Demo.self,
-                      Incidents.self, Breakers.self, Quarantine.self, Alerts.self, Suppressions.self, Version.self],
+                      Incidents.self, Breakers.self, Quarantine.self, Alerts.self, Suppressions.self, SLA.self, Version.self],
         defaultSubcommand: Run.self)
 }
 

@@ -76,7 +76,7 @@ struct APIOpenAPITests {
             ("GET /api/v1/dashboard/regions 200", { try await $0.ok.send("GET", "/api/v1/dashboard/regions") }),
             ("GET /api/v1/dashboard/regions 503", { try await $0.broken.send("GET", "/api/v1/dashboard/regions") }),
         ]
-        return core + pitScenarios(name: name) + breakerScenarios(name: name) + alertScenarios(name: name)
+        return core + pitScenarios(name: name) + breakerScenarios(name: name) + alertScenarios(name: name) + slaPolicyScenarios()
     }
 
     @Test("every documented route and status is served, with bodies matching the schemas")

@@ -48,6 +48,7 @@ struct VigilAPI: Sendable {
         breaker?.register(on: api, api: self)
         api.get("dashboard") { _, _ in try await getDashboard() }
         api.get("dashboard/regions") { _, _ in try await getDashboardRegions() }
+        registerSLAPolicies(on: api)
         if let alerts { registerAlerts(alerts, on: api) }
     }
 
