@@ -27,7 +27,7 @@ struct SLAPolicyAdminTests {
     func restRoundTripReachesTheReloader() async throws {
         try await preserving([.high]) {
             let book = SLAPolicyBook()
-            let reloader = SLAPolicyReloader(configuration: try APITestServer.databaseConfiguration(), book: book,
+            let reloader = SLAPolicyReloader(configuration: try APITestServer.databaseConfiguration(), book: book, metrics: VigilMetrics(),
                                              logger: Logger(label: "sla-policy-test"))
             let stop = StopSignal()
             let thread = Thread { reloader.run(until: stop) }
