@@ -21,21 +21,8 @@ struct ReportPipeline {
 
     /// Loops until `stop` is set; the batch in flight is finished first.
     func run(until stop: StopSignal) {
-        var failures = 0
-        while !stop.isSet {
-            let messages: [JetStreamMessage]
-            do {
-                messages = try subscription.fetch(batch: configuration.batchSize, timeout: .milliseconds(Int64(configuration.fetchWait * 1000)))
-            } catch {
-                failures += 1
-                metrics.error("fetch_failed")
-                if failures == 1 || failures % 100 == 0 { logger.warning("report fetch failed", metadata: ["error": "\(error)"]) }
-                stop.sleep(min(0.05 * Double(failures), 2))
-                continue
-            }
-            failures = 0
-            if !messages.isEmpty { handle(messages) }
-        }
+        subscription.consume(batchSize: configuration.batchSize, fetchWait: configuration.fetchWait, until: stop, input: "report",
+                             metrics: metrics, logger: logger) { handle($0) }
     }
 
     /// Processes one fetched batch; returns whether it was acked.

@@ -34,22 +34,8 @@ struct PITPipeline {
 
     /// Loops until `stop` is set; the batch in flight is finished first.
     func run(until stop: StopSignal) {
-        var failures = 0
-        while !stop.isSet {
-            let messages: [JetStreamMessage]
-            do {
-                messages = try subscription.fetch(batch: configuration.batchSize, timeout: .milliseconds(Int64(configuration.fetchWait * 1000)))
-            } catch {
-                failures += 1
-                metrics.error("fetch_failed")
-                if failures == 1 || failures % 100 == 0 { logger.warning("feature fetch failed", metadata: ["error": "\(error)", "failures": "\(failures)"]) }
-                stop.sleep(min(0.05 * Double(failures), 2))
-                continue
-            }
-            failures = 0
-            guard !messages.isEmpty else { continue }
-            handle(messages)
-        }
+        subscription.consume(batchSize: configuration.batchSize, fetchWait: configuration.fetchWait, until: stop, input: "feature",
+                             metrics: metrics, logger: logger) { handle($0) }
     }
 
     /// Processes one fetched batch; returns whether its effects were made durable and acked.
