@@ -57,7 +57,7 @@ struct PitCommand: ParsableCommand {
         let url = try BenchEnvironment.natsURL()
         let runID = "pit" + String(UUID().uuidString.prefix(8)).lowercased()
         let service = "pitbench-\(runID)", probeService = "pitbench-\(runID)-probe"
-        let warmupCount = rate > 0 ? Int(rate * warmup) + 1 : 0
+        let warmupCount = rate > 0 ? Int(rate * warmup) + 1 : 1
         let tracker = CompletionTracker(runID: runID, recordFrom: warmupCount, field: "entity_id")
         let trips = TripWatch(subjectSuffix: "." + SubjectToken.sanitize("service:\(service)"))
 
@@ -120,7 +120,7 @@ struct PitCommand: ParsableCommand {
         if let drained {
             let seconds = Double(drained - start) / 1e9
             print("processed: consumer drained \(String(format: "%.1f", seconds)) s after the first publish: "
-                  + "\(Stats.rate(Double(result.published) / seconds)) writes/s")
+                  + "\(Stats.rate(Double(result.published) / seconds)) writes")
         } else {
             print("processed: consumer NOT drained within --drain (Vigil did not keep up)")
         }
