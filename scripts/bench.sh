@@ -4,11 +4,13 @@
 #   1. vigil-bench eval          in-process evaluation, one thread, no servers
 #   2. vigil-bench e2e           paced at 5,000/s (latency target) and at max rate (throughput)
 #   3. vigil-bench validate-rr   request-reply latency, 1 and 8 requesters
+#   4. vigil-bench pit           feature writes paced at 5,000/s and at max rate: write → violation
+#                                event and write → breaker-trip latency (it resets what it trips)
 # and stops everything it started. Results go to stdout and .vigil/bench/*.txt.
 #
 #   scripts/bench.sh                  everything with defaults (about 2 minutes after the build)
 #   BENCH_DURATION=10s scripts/bench.sh   shorter e2e runs
-#   BENCH_ONLY=eval scripts/bench.sh      one benchmark (eval | e2e | rr)
+#   BENCH_ONLY=eval scripts/bench.sh      one benchmark (eval | e2e | rr | pit)
 #   VIGIL_BENCH_SET="decisions.workers=2" scripts/bench.sh   extra `vigil run --set` overrides
 #     (workers=2 crashed vigil with heap corruption in these runs; see docs/performance.md)
 set -euo pipefail
@@ -56,7 +58,7 @@ extra=()
 for kv in ${VIGIL_BENCH_SET:-}; do extra+=(--set "$kv"); done
 log=$VIGIL_STACK_DIR/logs/vigil.log
 "$bin/vigil" run --log-level warning --set decisions.batch_size=512 \
-    --set decisions.max_ack_pending=50000 "${extra[@]}" >>"$log" 2>&1 &
+    --set decisions.max_ack_pending=50000 --set pit.batch_size=512 --set pit.max_ack_pending=50000 "${extra[@]}" >>"$log" 2>&1 &
 echo $! > "$VIGIL_STACK_DIR/vigil.pid"
 if ! wait_http "http://$VIGIL_HTTP_ADDR/readyz" 30; then
     echo "[bench] error: vigil did not become ready; last log lines:" >&2; tail -20 "$log" >&2; exit 1
@@ -75,6 +77,12 @@ fi
 if want rr; then
     echo "[bench] validate-rr"
     "$bin/vigil-bench" validate-rr 2>/dev/null | tee "$out/rr.txt"
+fi
+if want pit; then
+    echo "[bench] pit paced at 5,000/s for $duration"
+    "$bin/vigil-bench" pit --rate 5000 --duration "$duration" 2>/dev/null | tee "$out/pit-5000.txt"
+    echo "[bench] pit at max rate for $duration"
+    "$bin/vigil-bench" pit --rate 0 --duration "$duration" 2>/dev/null | tee "$out/pit-max.txt"
 fi
 echo "[bench] vigil metrics after the runs:"
 curl -s "http://$VIGIL_HTTP_ADDR/metrics" | grep -E '^vigil_(inputs|outputs|errors)_total' || true

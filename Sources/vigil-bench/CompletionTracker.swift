@@ -23,9 +23,10 @@ final class CompletionTracker: Sendable {
     /// Sequences below this are warmup: matched and counted, but not in the histogram.
     let recordFrom: Int
 
-    /// Tracks decisions whose ids are `<runID>-<sequence>`.
-    init(runID: String, recordFrom: Int) {
-        marker = Array("\"decision_id\":\"\(runID)-".utf8)
+    /// Tracks inputs whose `field` (in the event's JSON) is `<runID>-<sequence>`: `decision_id`
+    /// for decisions, `entity_id` for feature writes.
+    init(runID: String, recordFrom: Int, field: String = "decision_id") {
+        marker = Array("\"\(field)\":\"\(runID)-".utf8)
         self.recordFrom = recordFrom
     }
 
@@ -67,6 +68,11 @@ final class CompletionTracker: Sendable {
     /// Whether sequence `sequence` has been answered.
     func answered(_ sequence: Int) -> Bool {
         state.withLock { sequence < $0.seen.count && $0.seen[sequence] }
+    }
+
+    /// When `sequence` was (scheduled to be) sent, if it was.
+    func sendTime(_ sequence: Int) -> UInt64? {
+        state.withLock { sequence < $0.sendTimes.count && $0.sendTimes[sequence] != 0 ? $0.sendTimes[sequence] : nil }
     }
 
     /// Distinct decisions answered so far.

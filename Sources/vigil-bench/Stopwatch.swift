@@ -1,4 +1,5 @@
 import Foundation
+import CoreFoundation
 
 /// Monotonic nanoseconds (CLOCK_MONOTONIC), cheap enough to read per message on any thread.
 enum Monotonic {

@@ -6,6 +6,7 @@ import ArgumentParser
 struct VigilBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil-bench",
-        abstract: "Vigil benchmarks: eval (in-process), e2e (NATS load generator), validate-rr (request-reply).",
-        subcommands: [EvalCommand.self, E2ECommand.self, RequestReplyCommand.self, PoliciesCommand.self])
+        abstract: "Vigil benchmarks: eval (in-process), e2e (NATS load generator), validate-rr (request-reply), pit (feature writes).",
+        subcommands: [EvalCommand.self, E2ECommand.self, RequestReplyCommand.self, PoliciesCommand.self,
+                      PitCommand.self])
 }
