@@ -1,6 +1,6 @@
 import Foundation
-public import VigilCore
-public import VigilPostgres
+import VigilCore
+import VigilPostgres
 
 /// The ``ViolationSink`` of seed 002: runs ``EnforcementEngine`` (windows, breakers, quarantine in
 /// Redis), records what it did in PostgreSQL (actions, transitions, quarantines, incidents) inside

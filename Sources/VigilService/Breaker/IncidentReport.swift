@@ -1,5 +1,5 @@
 import Foundation
-public import VigilCore
+import VigilCore
 
 /// Renders an incident in seed 002's incident-report template. Sections Vigil cannot know (root
 /// cause, lessons learned, prevention) are left as the template's placeholders for the team.

@@ -97,8 +97,6 @@ public struct ConfigurationLoader: Sendable {
                     items.append(scalar)
                 }
                 out.append((key, items.joined(separator: ",")))
-            default:
-                throw ConfigurationError(key: key, "YAML aliases are not supported")
             }
         }
     }

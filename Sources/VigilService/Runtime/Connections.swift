@@ -23,7 +23,7 @@ struct Connections: Sendable {
         let pg = try named("database.url") { try configuration.database.postgresConfiguration(applicationName: configuration.instanceID) }
         if configuration.database.migrateOnStart {
             let directory = try Migrations.directory(configured: configuration.database.migrationsDirectory)
-            try named("database.url") { try Migrations.apply(configuration: pg, directory: directory, logger: logger) }
+            _ = try named("database.url") { try Migrations.apply(configuration: pg, directory: directory, logger: logger) }
         }
         let postgres = PostgresClient(configuration: pg, logger: logger)
 
