@@ -59,3 +59,19 @@ import Testing
         subscription.unsubscribe()
     }
 }
+
+@Suite struct StreamSequenceTests {
+    @Test func streamSequenceFromTheReplySubjectMatchesTheMetadata() throws {
+        let fixture = try StreamFixture()
+        try fixture.jetStream.ensureConsumer(stream: fixture.name, ConsumerConfiguration(durableName: "seq", filterSubject: "\(fixture.subject).>"))
+        let subscription = try fixture.jetStream.pullSubscribe(stream: fixture.name, durable: "seq")
+        for index in 0..<5 { _ = try fixture.jetStream.publish(subject: "\(fixture.subject).s", payload: [UInt8(index)]) }
+        let messages = try subscription.fetch(batch: 5, timeout: .seconds(2))
+        #expect(messages.count == 5)
+        for message in messages {
+            #expect(message.streamSequence != nil)
+            #expect(message.streamSequence == (try message.metadata().streamSequence))
+        }
+        #expect(messages.compactMap(\.streamSequence) == [1, 2, 3, 4, 5])
+    }
+}

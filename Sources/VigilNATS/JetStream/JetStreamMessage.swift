@@ -38,6 +38,17 @@ public final class JetStreamMessage: @unchecked Sendable {
     /// The subject it was published on.
     public var subject: String { swiftString(natsMsg_GetSubject(handle)) ?? "" }
 
+    /// Its sequence in the stream, read from the ack reply subject in Swift, or nil if the subject
+    /// has neither known layout. Pipelines call this for every message instead of `metadata()`,
+    /// which allocates in C on each call. Layouts: `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.…`
+    /// (9 tokens) and `$JS.ACK.<domain>.<account>.<stream>.<consumer>.<delivered>.<sseq>.…` (11+).
+    public var streamSequence: UInt64? {
+        guard let reply = swiftString(natsMsg_GetReply(handle)) else { return nil }
+        let tokens = reply.split(separator: ".", omittingEmptySubsequences: false)
+        guard tokens.count >= 9, tokens[0] == "$JS", tokens[1] == "ACK" else { return nil }
+        return UInt64(tokens[tokens.count == 9 ? 5 : 7])
+    }
+
     /// Its headers (copied on each access).
     public var headers: NATSHeaders { ackLock.withLock { _ in NATSHeaders(message: handle) } }
 

@@ -30,7 +30,7 @@ struct ReportPipeline {
     func handle(_ messages: [JetStreamMessage]) -> Bool {
         metrics.input("reported_violation", count: messages.count)
         let inputs = messages.map {
-            InboundMessage(subject: $0.subject, payload: Data($0.payload), streamSequence: try? $0.metadata().streamSequence)
+            InboundMessage(subject: $0.subject, payload: Data($0.payload), streamSequence: $0.streamSequence)
         }
         do {
             var events: [OutboundEvent] = []

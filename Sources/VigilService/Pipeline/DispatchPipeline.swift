@@ -52,7 +52,7 @@ struct DispatchPipeline {
             var outbound: [OutboundMessage] = []
             for message in messages {
                 let input = InboundMessage(subject: message.subject, payload: Data(message.payload),
-                                           streamSequence: try? message.metadata().streamSequence)
+                                           streamSequence: message.streamSequence)
                 do {
                     events.append(try engine.decoder.decode(DispatchEvent.self, from: input.payload))
                 } catch {

@@ -44,7 +44,7 @@ struct PITPipeline {
         let started = ContinuousClock.now
         metrics.input("feature_write", count: messages.count)
         let inputs = messages.map { message in
-            InboundMessage(subject: message.subject, payload: Data(message.payload), streamSequence: try? message.metadata().streamSequence)
+            InboundMessage(subject: message.subject, payload: Data(message.payload), streamSequence: message.streamSequence)
         }
         do {
             let outcomes = try processor.process(inputs)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import VigilCore
 import VigilNATS
@@ -18,6 +19,8 @@ struct Connections: Sendable {
     let redis: RedisClient
     let postgres: PostgresClient
     let postgresConfiguration: PostgresConfiguration
+    /// Connections opened later for one component each (see ``dedicated(_:)``), closed with the rest.
+    private let dedicatedConnections: DedicatedNATSConnections
 
     static func open(_ configuration: VigilConfiguration, logger: Logger) throws -> Connections {
         let pg = try named("database.url") { try configuration.database.postgresConfiguration(applicationName: configuration.instanceID) }
@@ -55,9 +58,14 @@ struct Connections: Sendable {
         consumer.maxAckPending = configuration.decisions.maxAckPending
         consumer.maxDeliver = -1
         try jetStream.ensureConsumer(stream: configuration.streams.decisions.name, consumer)
+        let natsSettings = configuration.nats, instanceID = configuration.instanceID
+        let dedicated = DedicatedNATSConnections { role in
+            let options = natsSettings.connectionOptions(instanceID: instanceID, role: role)
+            return try named("nats.url") { try NATSConnection(configuration: options, logger: logger) }
+        }
         return Connections(consume: consume, publish: publish, workerConnections: workerConnections, service: service,
                            jetStreamConsume: jetStream,
-                           redis: redis, postgres: postgres, postgresConfiguration: pg)
+                           redis: redis, postgres: postgres, postgresConfiguration: pg, dedicatedConnections: dedicated)
     }
 
     var readinessChecks: [ReadinessCheck] {
@@ -76,12 +84,21 @@ struct Connections: Sendable {
         // Subscriptions were drained by their service; the pull subscriptions need no drain (their
         // fetches ended with the workers), and a drain would wait out its timeout on them. Flushing
         // sends the last acks and publishes before the sockets close.
-        for connection in [service, consume, publish] + workerConnections.flatMap({ [$0.consume, $0.publish] }) {
+        for connection in [service, consume, publish] + workerConnections.flatMap({ [$0.consume, $0.publish] })
+            + dedicatedConnections.all {
             try? connection.flush(timeout: .seconds(2))
             connection.close()
         }
         redis.close()
         postgres.close()
+    }
+
+    /// A NATS connection of its own for one component (a stream pipeline's fetching, or its
+    /// asynchronous JetStream publishing). Components never share a cnats connection or JetStream
+    /// context with another thread: libnats 3.4.1 corrupted its heap when pull subscriptions on one
+    /// context, or async publishers on one connection, were used from several threads at once.
+    func dedicated(_ role: String) throws -> NATSConnection {
+        try dedicatedConnections.open(role)
     }
 
     /// Prefixes an adapter's error with the configuration key it came from.
@@ -104,4 +121,22 @@ struct StartupError: Error, CustomStringConvertible {
 struct ReadinessError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// The connections handed out by ``Connections/dedicated(_:)``, kept so they are closed at shutdown.
+final class DedicatedNATSConnections: Sendable {
+    private let connect: @Sendable (String) throws -> NATSConnection
+    private let opened = Mutex<[NATSConnection]>([])
+
+    init(connect: @escaping @Sendable (String) throws -> NATSConnection) {
+        self.connect = connect
+    }
+
+    func open(_ role: String) throws -> NATSConnection {
+        let connection = try connect(role)
+        opened.withLock { $0.append(connection) }
+        return connection
+    }
+
+    var all: [NATSConnection] { opened.withLock { $0 } }
 }

@@ -18,7 +18,7 @@ struct AlertWiring: Sendable {
             lifecycle: AlertLifecycle(eventSource: configuration.eventSource, lease: configuration.alerts.claimLease),
             timers: RedisEscalationTimers(client: connections.redis, keyPrefix: configuration.redis.keyPrefix),
             notifier: SilentNotifier(), clock: SystemClock())
-        let publisher = try connections.publish.jetStream()
+        let publisher = try connections.dedicated("alerts").jetStream()
         let publish: @Sendable ([OutboundEvent]) throws -> Void = { events in
             try publisher.publishBatch(events.map { OutboundMessage(subject: $0.subject, payload: Array($0.payload), messageID: $0.id) })
         }

@@ -44,15 +44,17 @@ struct BreakerRuntime: Sendable {
         processorConfiguration.source = configuration.eventSource
         processorConfiguration.limits = configuration.limits
         let processor = ReportedViolationProcessor(clock: clock, configuration: processorConfiguration)
-        let pipelines = try (0..<settings.reports.workers).map { _ in
-            ReportPipeline(subscription: try connections.jetStreamConsume.pullSubscribe(stream: stream.name, durable: settings.reports.durableName),
-                           publisher: try connections.publish.jetStream(), database: connections.postgres, processor: processor,
+        let pipelines = try (0..<settings.reports.workers).map { index in
+            ReportPipeline(subscription: try connections.dedicated("reports-consume-\(index)").jetStream()
+                               .pullSubscribe(stream: stream.name, durable: settings.reports.durableName),
+                           publisher: try connections.dedicated("reports-publish-\(index)").jetStream(), database: connections.postgres,
+                           processor: processor,
                            sink: responder, configuration: settings.reports, metrics: metrics, logger: logger)
         }
         let workers = DedicatedThreadService(name: "vigil-reports", threads: pipelines.count) { index, stop in
             pipelines[index].run(until: stop)
         }
-        let publisher = try connections.publish.jetStream()
+        let publisher = try connections.dedicated("breaker-steps").jetStream()
         let stepper = DedicatedThreadService(name: "vigil-breaker-steps") { _, stop in
             while !stop.isSet {
                 do {

@@ -43,9 +43,11 @@ extension VigilRuntime {
             try jetStream.ensureConsumer(stream: pit.stream.name, consumer)
             // Contracts are in force before the first write is fetched.
             try connections.postgres.withConnection { try reloader.reload(on: $0) }
-            return try (0..<pit.consumer.workers).map { _ in
-                PITPipeline(subscription: try jetStream.pullSubscribe(stream: pit.stream.name, durable: pit.consumer.durableName),
-                            publisher: try connections.publish.jetStream(), database: connections.postgres, processor: processor,
+            return try (0..<pit.consumer.workers).map { index in
+                PITPipeline(subscription: try connections.dedicated("pit-consume-\(index)").jetStream()
+                                .pullSubscribe(stream: pit.stream.name, durable: pit.consumer.durableName),
+                            publisher: try connections.dedicated("pit-publish-\(index)").jetStream(), database: connections.postgres,
+                            processor: processor,
                             sink: sink, configuration: pit.consumer, metrics: metrics, logger: logger)
             }
         }

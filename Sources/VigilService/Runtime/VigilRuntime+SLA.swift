@@ -44,10 +44,10 @@ struct SLARuntime {
             policies: book, clock: SystemClock(), factory: SLAEventFactory(source: configuration.eventSource),
             decoder: InputDecoder(limits: configuration.limits), violations: violations, alerts: alerts)
         let pipeline = DispatchPipeline(
-            subscription: try jetStream.pullSubscribe(stream: sla.stream.name, durable: sla.durableName),
-            publisher: try connections.publish.jetStream(), database: connections.postgres, engine: engine,
+            subscription: try connections.dedicated("dispatch-consume").jetStream().pullSubscribe(stream: sla.stream.name, durable: sla.durableName),
+            publisher: try connections.dedicated("dispatch-publish").jetStream(), database: connections.postgres, engine: engine,
             deadLetters: deadLetters, configuration: sla, metrics: metrics, logger: logger)
-        let timerLoop = SLATimerLoop(engine: engine, publisher: try connections.publish.jetStream(), database: connections.postgres,
+        let timerLoop = SLATimerLoop(engine: engine, publisher: try connections.dedicated("sla-timers").jetStream(), database: connections.postgres,
                                      configuration: sla, metrics: metrics, logger: logger)
         let dashboard = DashboardPublisher(engine: engine, connection: connections.publish, configuration: sla, metrics: metrics,
                                            logger: logger)

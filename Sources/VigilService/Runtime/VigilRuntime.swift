@@ -80,7 +80,7 @@ public enum VigilRuntime {
         let logLoop = DedicatedThreadService(name: "vigil-decision-log") { _, stop in validationLog.run(until: stop) }
         var api = VigilAPI(processor: processor, log: validationLog, database: connections.postgres,
                            adminToken: configuration.http.adminToken, maxBodyBytes: configuration.limits.maxPayloadBytes, logger: logger)
-        api.breaker = BreakerAPI(admin: breaker.admin, publisher: try connections.publish.jetStream())
+        api.breaker = BreakerAPI(admin: breaker.admin, publisher: try connections.dedicated("breaker-admin").jetStream())
         if let dashboard = sla?.dashboard { api.dashboard = { try dashboard.snapshot() } }
         api.alerts = alerting.routes
         let http = HTTPServer.application(
