@@ -58,24 +58,8 @@ public struct StoredPITViolation: Sendable, Encodable, Equatable {
     }
 }
 
-/// A page of PIT violations and the cursor for the next one (nil on the last page).
-public struct PITViolationPage: Sendable, Encodable, Equatable {
-    /// Newest first.
-    public var violations: [StoredPITViolation]
-    /// Pass as `cursor` to read on; nil when there is nothing more.
-    public var nextCursor: String?
-
-    enum CodingKeys: String, CodingKey {
-        case violations
-        case nextCursor = "next_cursor"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(violations, forKey: .violations)
-        try container.encode(nextCursor, forKey: .nextCursor)
-    }
-}
+/// A page of PIT violations.
+public typealias PITViolationPage = KeysetPage<StoredPITViolation>
 
 /// Reads `pit_violations` with keyset paging on (detected_at, id), like ``ViolationQueries``.
 public struct PITViolationQueries: Sendable {
@@ -84,48 +68,28 @@ public struct PITViolationQueries: Sendable {
 
     /// One page matching `filter`, newest first.
     public func page(_ filter: PITViolationFilter, on connection: PostgresConnection) throws -> PITViolationPage {
-        var conditions: [String] = []
-        var parameters: [PostgresValue] = []
-        func add(_ column: String, _ op: String, _ value: PostgresValue) {
-            parameters.append(value)
-            conditions.append("\(column) \(op) $\(parameters.count)")
-        }
-        if let value = filter.serviceName { add("service_name", "=", .text(value)) }
-        if let value = filter.featureName { add("feature_name", "=", .text(value)) }
-        if let value = filter.entityID { add("entity_id", "=", .text(value)) }
-        if let value = filter.violationType { add("violation_type", "=", .text(value)) }
-        if let value = filter.severity { add("severity", "=", .text(value.rawValue)) }
-        if let value = filter.since { add("detected_at", ">=", .timestamp(value)) }
-        if let value = filter.until { add("detected_at", "<", .timestamp(value)) }
-        if let cursor = filter.cursor {
-            parameters += [.int(cursor.micros), .uuid(cursor.id)]
-            let n = parameters.count
-            conditions.append("(detected_at, id) < (timestamptz 'epoch' + $\(n - 1) * interval '1 microsecond', $\(n))")
-        }
-        let limit = max(1, min(filter.limit, 1000))
-        // One extra row tells whether another page exists without a COUNT.
-        let sql = """
-            SELECT id, service_name, feature_name, entity_id, violation_type, severity, description, timestamp, as_of_timestamp,
-                   arrival_timestamp, detected_at, details::text AS details,
-                   ((extract(epoch FROM detected_at) * 1000000)::numeric)::int8 AS detected_micros
-            FROM pit_violations \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-            ORDER BY detected_at DESC, id DESC LIMIT \(limit + 1)
-            """
-        let rows = try connection.query(sql, parameters).rows
-        var violations: [StoredPITViolation] = []
-        var last: ViolationCursor?
-        for row in rows.prefix(limit) {
+        var query = KeysetQuery(timeColumn: "detected_at")
+        if let value = filter.serviceName { query.add("service_name", "=", .text(value)) }
+        if let value = filter.featureName { query.add("feature_name", "=", .text(value)) }
+        if let value = filter.entityID { query.add("entity_id", "=", .text(value)) }
+        if let value = filter.violationType { query.add("violation_type", "=", .text(value)) }
+        if let value = filter.severity { query.add("severity", "=", .text(value.rawValue)) }
+        if let value = filter.since { query.add("detected_at", ">=", .timestamp(value)) }
+        if let value = filter.until { query.add("detected_at", "<", .timestamp(value)) }
+        return try query.page(columns: """
+            id, service_name, feature_name, entity_id, violation_type, severity, description, timestamp, as_of_timestamp,
+            arrival_timestamp, detected_at, details::text AS details
+            """, from: "pit_violations", after: filter.cursor, limit: filter.limit, on: connection) { row in
             let id = try row.uuid("id")
             let details = (try? JSONDecoder().decode(JSONValue.self, from: Data(try row.string("details").utf8))) ?? .object([:])
-            violations.append(StoredPITViolation(
+            let violation = StoredPITViolation(
                 id: id.uuidString.lowercased(), serviceName: try row.string("service_name"), featureName: try row.string("feature_name"),
                 violationType: try row.string("violation_type"), severity: try row.string("severity"),
                 description: try row.string("description"), timestamp: try row.date("timestamp"),
                 asOfTimestamp: try row.date("as_of_timestamp"), detectedAt: try row.date("detected_at"),
                 entityID: try row.isNull("entity_id") ? nil : try row.string("entity_id"),
-                arrivalTimestamp: try row.isNull("arrival_timestamp") ? nil : try row.date("arrival_timestamp"), details: details))
-            last = ViolationCursor(micros: Int64(try row.int("detected_micros")), id: id)
+                arrivalTimestamp: try row.isNull("arrival_timestamp") ? nil : try row.date("arrival_timestamp"), details: details)
+            return (violation, id)
         }
-        return PITViolationPage(violations: violations, nextCursor: rows.count > limit ? last?.token : nil)
     }
 }

@@ -101,24 +101,8 @@ public struct StoredViolation: Sendable, Encodable, Equatable {
     }
 }
 
-/// A page of violations and the cursor for the next one (nil on the last page).
-public struct ViolationPage: Sendable, Encodable, Equatable {
-    /// Newest first.
-    public var violations: [StoredViolation]
-    /// Pass as `cursor` to read on; nil when there is nothing more.
-    public var nextCursor: String?
-
-    enum CodingKeys: String, CodingKey {
-        case violations
-        case nextCursor = "next_cursor"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(violations, forKey: .violations)
-        try container.encode(nextCursor, forKey: .nextCursor)
-    }
-}
+/// A page of policy violations.
+public typealias ViolationPage = KeysetPage<StoredViolation>
 
 /// Reads `policy_violations` with keyset paging on (created_at, id), so a page costs the same
 /// however deep it is and rows inserted meanwhile never shift later pages.
@@ -128,36 +112,16 @@ public struct ViolationQueries: Sendable {
 
     /// One page matching `filter`, newest first.
     public func page(_ filter: ViolationFilter, on connection: PostgresConnection) throws -> ViolationPage {
-        var conditions: [String] = []
-        var parameters: [PostgresValue] = []
-        func add(_ condition: (String) -> String, _ value: PostgresValue) {
-            parameters.append(value)
-            conditions.append(condition("$\(parameters.count)"))
-        }
-        if let value = filter.decisionID { add({ "decision_id = \($0)" }, .text(value)) }
-        if let value = filter.policyName { add({ "policy_name = \($0)" }, .text(value)) }
-        if let value = filter.severity { add({ "severity = \($0)" }, .text(value.rawValue)) }
-        if let value = filter.since { add({ "created_at >= \($0)" }, .timestamp(value)) }
-        if let value = filter.until { add({ "created_at < \($0)" }, .timestamp(value)) }
-        if let cursor = filter.cursor {
-            parameters.append(.int(cursor.micros))
-            parameters.append(.uuid(cursor.id))
-            let n = parameters.count
-            conditions.append("(created_at, id) < (timestamptz 'epoch' + $\(n - 1) * interval '1 microsecond', $\(n))")
-        }
-        let limit = max(1, min(filter.limit, 1000))
-        // One extra row tells whether another page exists without a COUNT.
-        let sql = """
-            SELECT id, decision_id, portfolio_id, policy_name, violation_type, severity, description, enforcement_level,
-                   suggested_adjustment::text AS suggested_adjustment, resolved, created_at,
-                   ((extract(epoch FROM created_at) * 1000000)::numeric)::int8 AS created_micros
-            FROM policy_violations \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-            ORDER BY created_at DESC, id DESC LIMIT \(limit + 1)
-            """
-        let rows = try connection.query(sql, parameters).rows
-        var violations: [StoredViolation] = []
-        var last: ViolationCursor?
-        for row in rows.prefix(limit) {
+        var query = KeysetQuery(timeColumn: "created_at")
+        if let value = filter.decisionID { query.add("decision_id", "=", .text(value)) }
+        if let value = filter.policyName { query.add("policy_name", "=", .text(value)) }
+        if let value = filter.severity { query.add("severity", "=", .text(value.rawValue)) }
+        if let value = filter.since { query.add("created_at", ">=", .timestamp(value)) }
+        if let value = filter.until { query.add("created_at", "<", .timestamp(value)) }
+        return try query.page(columns: """
+            id, decision_id, portfolio_id, policy_name, violation_type, severity, description, enforcement_level,
+            suggested_adjustment::text AS suggested_adjustment, resolved, created_at
+            """, from: "policy_violations", after: filter.cursor, limit: filter.limit, on: connection) { row in
             let adjustment = try row.isNull("suggested_adjustment") ? nil
                 : try? JSONDecoder().decode(JSONValue.self, from: Data(try row.string("suggested_adjustment").utf8))
             let violation = StoredViolation(
@@ -167,9 +131,7 @@ public struct ViolationQueries: Sendable {
                 severity: try row.string("severity"), description: try row.isNull("description") ? nil : try row.string("description"),
                 enforcementLevel: try row.string("enforcement_level"), suggestedAdjustment: adjustment,
                 resolved: try row.bool("resolved"), createdAt: try row.date("created_at"))
-            violations.append(violation)
-            last = ViolationCursor(micros: Int64(try row.int("created_micros")), id: violation.id)
+            return (violation, violation.id)
         }
-        return ViolationPage(violations: violations, nextCursor: rows.count > limit ? last?.token : nil)
     }
 }
