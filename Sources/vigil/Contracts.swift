@@ -20,12 +20,7 @@ struct Contracts: AsyncParsableCommand {
         func run() async throws {
             try await exitOnFailure {
                 let configuration = try options.load()
-                let text: String
-                do {
-                    text = try String(contentsOfFile: file, encoding: .utf8)
-                } catch {
-                    throw CLIError(message: "cannot read \(file): \(error.localizedDescription)", exitCode: 2)
-                }
+                let text = try readInputFile(file)
                 let applied: [String: Bool]
                 do {
                     applied = try VigilTasks.applyContracts(configuration, yaml: text)

@@ -34,12 +34,7 @@ struct SLA: AsyncParsableCommand {
         func run() async throws {
             try await exitOnFailure {
                 let configuration = try options.load()
-                let text: String
-                do {
-                    text = try String(contentsOfFile: file, encoding: .utf8)
-                } catch {
-                    throw CLIError(message: "cannot read \(file): \(error.localizedDescription)", exitCode: 2)
-                }
+                let text = try readInputFile(file)
                 do {
                     print(SLAPolicyTable.render(try VigilTasks.applySLAPolicies(configuration, yaml: text)))
                 } catch let error as SLAPolicyInputError {

@@ -49,6 +49,15 @@ struct CLIError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
+/// The text of a file named on the command line; exit code 2 naming the file when it cannot be read.
+func readInputFile(_ path: String) throws -> String {
+    do {
+        return try String(contentsOfFile: path, encoding: .utf8)
+    } catch {
+        throw CLIError(message: "cannot read \(path): \(error.localizedDescription)", exitCode: 2)
+    }
+}
+
 func makeLogger(_ configuration: VigilConfiguration) -> Logger {
     let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
     LoggingSystem.bootstrap { label in
