@@ -13,9 +13,28 @@ enum PostgresTimestamp {
         let fraction = Int(micros - Double(seconds) * 1_000_000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        return pad(Int(parts.tm_year) + 1900, 4) + "-" + pad(Int(parts.tm_mon) + 1, 2) + "-"
-            + pad(Int(parts.tm_mday), 2) + "T" + pad(Int(parts.tm_hour), 2) + ":" + pad(Int(parts.tm_min), 2)
-            + ":" + pad(Int(parts.tm_sec), 2) + "." + pad(fraction, 6) + "Z"
+        var out: [UInt8] = []
+        out.reserveCapacity(27)
+        /// `value` in decimal, zero-padded to `width` digits, then `separator`.
+        func put(_ value: Int, _ width: Int, then separator: UInt8) {
+            let value = max(value, 0)
+            var divisor = 1, count = 1
+            while divisor <= value / 10 { divisor *= 10; count += 1 }
+            for _ in count..<max(width, count) { out.append(UInt8(ascii: "0")) }
+            while divisor > 0 {
+                out.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+            out.append(separator)
+        }
+        put(Int(parts.tm_year) + 1900, 4, then: UInt8(ascii: "-"))
+        put(Int(parts.tm_mon) + 1, 2, then: UInt8(ascii: "-"))
+        put(Int(parts.tm_mday), 2, then: UInt8(ascii: "T"))
+        put(Int(parts.tm_hour), 2, then: UInt8(ascii: ":"))
+        put(Int(parts.tm_min), 2, then: UInt8(ascii: ":"))
+        put(Int(parts.tm_sec), 2, then: UInt8(ascii: "."))
+        put(fraction, 6, then: UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Parses the server's ISO output: `YYYY-MM-DD HH:MM:SS[.ffffff][+HH[:MM[:SS]]]`
@@ -81,10 +100,5 @@ enum PostgresTimestamp {
             value = value * 10 + digit
         }
         return value
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 }

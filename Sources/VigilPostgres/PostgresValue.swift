@@ -62,11 +62,22 @@ public enum PostgresValue: Sendable, Hashable {
         return "\(value)"
     }
 
+    /// `{"a","b\\"c"}`: every element quoted, `\` and `"` escaped with a backslash. Built from
+    /// the UTF-8 bytes: Foundation's `replacingOccurrences` cost a third of the decision log's time.
     private static func arrayLiteral(_ items: [String]) -> String {
-        let quoted = items.map { item in
-            "\"" + item.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        out.reserveCapacity(2 + items.reduce(0) { $0 + $1.utf8.count + 3 })
+        for (index, item) in items.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\""))
+            for byte in item.utf8 {
+                if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") { out.append(UInt8(ascii: "\\")) }
+                out.append(byte)
+            }
+            out.append(UInt8(ascii: "\""))
         }
-        return "{" + quoted.joined(separator: ",") + "}"
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)

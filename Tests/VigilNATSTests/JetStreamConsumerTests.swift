@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import VigilNATS
 
@@ -39,6 +40,40 @@ import Testing
         let (_, subscription, _) = try consumerFixture()
         let messages = try subscription.fetch(batch: 10, timeout: .milliseconds(200))
         #expect(messages.isEmpty)
+    }
+
+    @Test func fetchAvailableReturnsWhatIsPendingAtOnceAndEmptyWhenIdle() throws {
+        let (fixture, subscription, _) = try consumerFixture()
+        #expect(try subscription.fetchAvailable(batch: 10, wait: .milliseconds(200)).isEmpty)
+        for index in 0..<3 {
+            _ = try fixture.jetStream.publish(subject: "\(fixture.subject).a", payload: [UInt8(index)])
+        }
+        // Three pending, batch of 100: the request must end with the three, not wait for 97 more.
+        let clock = ContinuousClock()
+        let started = clock.now
+        let messages = try subscription.fetchAvailable(batch: 100, wait: .seconds(20))
+        #expect(messages.map(\.payload) == [[0], [1], [2]])
+        #expect(clock.now - started < .seconds(10))
+        for message in messages { try message.ack() }
+    }
+
+    @Test func fetchAvailableHandsOverTheFirstMessageToArriveWithoutWaitingForTheBatch() throws {
+        let (fixture, subscription, _) = try consumerFixture()
+        let jetStream = fixture.jetStream, subject = "\(fixture.subject).b"
+        let publisher = Thread {
+            // The fetch below is (most likely) already waiting; the assertion holds either way.
+            Thread.sleep(forTimeInterval: 0.2)
+            _ = try? jetStream.publish(subject: subject, payload: [7])
+        }
+        publisher.start()
+        let clock = ContinuousClock()
+        let started = clock.now
+        var messages = try subscription.fetchAvailable(batch: 256, wait: .seconds(20))
+        if messages.isEmpty { messages = try subscription.fetchAvailable(batch: 256, wait: .seconds(20)) }
+        #expect(messages.map(\.payload) == [[7]])
+        // The request waits up to 20 s for a batch of 256; ending well before shows it returned on the first.
+        #expect(clock.now - started < .seconds(10))
+        for message in messages { try message.ack() }
     }
 
     @Test func fetchReturnsAtMostTheBatchAndHeadersSurvive() throws {

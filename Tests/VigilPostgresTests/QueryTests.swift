@@ -55,6 +55,20 @@ struct QueryTests {
         #expect(try shifted.date("ts") == expected)
     }
 
+    @Test(arguments: [
+        (-62_135_596_800.0, "0001-01-01 00:00:00.000000"),      // year 1: every field zero-padded
+        (0.000_001, "1970-01-01 00:00:00.000001"),
+        (951_782_400.1, "2000-02-29 00:00:00.100000"),
+        (253_402_300_799.5, "9999-12-31 23:59:59.500000"),
+    ])
+    func timestampsAreSentWithPaddedFields(seconds: Double, utc: String) throws {
+        let connection = try TestDatabase.connect()
+        let row = try #require(try connection.query(
+            "SELECT to_char($1::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS utc",
+            [.timestamp(Date(timeIntervalSince1970: seconds))]).rows.first)
+        #expect(try row.string("utc") == utc)
+    }
+
     @Test func specialDoublesAndNullParametersRoundTrip() throws {
         let connection = try TestDatabase.connect()
         let row = try #require(try connection.query(

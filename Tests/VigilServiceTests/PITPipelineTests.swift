@@ -61,7 +61,7 @@ struct PITPipelineTests {
 
         let first = try pipeline.subscription.fetch(batch: 10, timeout: .seconds(5))
         try #require(first.count == 1)
-        #expect(pipeline.handle(first) == false)
+        #expect(pipeline.consumer.process(first) == false)
         #expect(try rows().isEmpty, "the failed transaction left rows behind")
 
         var second: [JetStreamMessage] = []
@@ -70,7 +70,7 @@ struct PITPipelineTests {
             return !second.isEmpty
         }
         try #require(second.count == 1, "the nak'ed write was not redelivered")
-        #expect(pipeline.handle(second))
+        #expect(pipeline.consumer.process(second))
         let stored = try rows()
         #expect(stored.values.sorted() == ["CONFIG_WARNING", "FUTURE_LEAKAGE"])
         let calls = sink.calls.withLock { $0 }

@@ -19,26 +19,53 @@ public final class PullSubscription: @unchecked Sendable {
         self.durable = durable
     }
 
-    /// Returns up to `batch` messages, as soon as some are available, or an empty array after `timeout`.
+    /// Returns up to `batch` messages: what is available at once, or, when none is, the messages
+    /// that arrive until the batch is full or `timeout` passes (an empty array then). cnats's
+    /// `natsSubscription_Fetch` semantics: under a trickle of messages it can hold the first one for
+    /// the whole `timeout`; pipelines use ``fetchAvailable(batch:wait:)`` instead.
     public func fetch(batch: Int, timeout: Duration) throws -> [JetStreamMessage] {
         guard batch > 0 else { return [] }
         return try fetchLock.withLock { _ in
             var list = natsMsgList()
             var errorCode = jsErrCode(0)
             let status = natsSubscription_Fetch(&list, handle, Int32(clamping: batch), max(timeout.natsMilliseconds, 1), &errorCode)
-            defer { natsMsgList_Destroy(&list) }
-            if status == NATS_TIMEOUT { return [] }
-            try NATSError.check(status, "fetch from consumer '\(durable)'", jetStream: errorCode)
-            var messages: [JetStreamMessage] = []
-            messages.reserveCapacity(Int(list.Count))
-            for index in 0..<Int(list.Count) {
-                guard let message = list.Msgs[index] else { continue }
-                // Take ownership: clearing the slot stops natsMsgList_Destroy from destroying it.
-                list.Msgs[index] = nil
-                messages.append(JetStreamMessage(taking: message, from: self))
-            }
-            return messages
+            return try take(&list, status: status, errorCode: errorCode)
         }
+    }
+
+    /// Returns up to `batch` messages as soon as at least one is available, waiting at most `wait`
+    /// for the first (an empty array then). This is a JetStream pull request with `no_wait` and
+    /// `expires`: the server answers at once with what is pending, or, when nothing is, with the
+    /// first messages to arrive, and then ends the request; so a message never waits for a batch
+    /// to fill, and an idle consumer costs one request per `wait`.
+    public func fetchAvailable(batch: Int, wait: Duration) throws -> [JetStreamMessage] {
+        guard batch > 0 else { return [] }
+        return try fetchLock.withLock { _ in
+            var request = jsFetchRequest()
+            _ = jsFetchRequest_Init(&request)
+            request.Batch = Int32(clamping: batch)
+            request.NoWait = true
+            request.Expires = max(wait.natsMilliseconds, 1) * 1_000_000
+            var list = natsMsgList()
+            let status = natsSubscription_FetchRequest(&list, handle, &request)
+            return try take(&list, status: status, errorCode: jsErrCode(0))
+        }
+    }
+
+    /// Takes ownership of a fetched list's messages; "no messages" and "timed out" are an empty batch.
+    private func take(_ list: inout natsMsgList, status: natsStatus, errorCode: jsErrCode) throws -> [JetStreamMessage] {
+        defer { natsMsgList_Destroy(&list) }
+        if status == NATS_TIMEOUT || status == NATS_NOT_FOUND { return [] }
+        try NATSError.check(status, "fetch from consumer '\(durable)'", jetStream: errorCode)
+        var messages: [JetStreamMessage] = []
+        messages.reserveCapacity(Int(list.Count))
+        for index in 0..<Int(list.Count) {
+            guard let message = list.Msgs[index] else { continue }
+            // Take ownership: clearing the slot stops natsMsgList_Destroy from destroying it.
+            list.Msgs[index] = nil
+            messages.append(JetStreamMessage(taking: message, from: self))
+        }
+        return messages
     }
 
     deinit {

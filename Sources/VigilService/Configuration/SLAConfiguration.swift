@@ -13,7 +13,7 @@ public struct SLAConfiguration: Sendable, Equatable {
     /// Messages per fetch.
     public var batchSize = 256
     /// Seconds a fetch waits for messages.
-    public var fetchWait = 0.005
+    public var fetchWait = 0.25
     /// Seconds before an unacknowledged message is redelivered.
     public var ackWait = 30.0
     /// Unacknowledged messages the consumer allows.

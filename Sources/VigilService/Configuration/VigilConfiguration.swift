@@ -128,8 +128,9 @@ public struct VigilConfiguration: Sendable, Equatable {
         public var durableName = "vigil-decisions"
         /// Messages fetched and processed together.
         public var batchSize = 256
-        /// Longest wait for a batch to fill, in seconds.
-        public var fetchWait = 0.005
+        /// Longest wait of one fetch while the consumer is idle (a long poll), in seconds; a stored
+        /// message is handed over at once, never held for a batch to fill.
+        public var fetchWait = 0.25
         /// Redelivery after this many seconds without an ack.
         public var ackWait = 30.0
         /// Unacknowledged messages allowed across all instances.

@@ -16,7 +16,7 @@ extension VigilAPI {
                 let started = ContinuousClock.now
                 let result = try processor.validate(payload)
                 try log.record(ValidationLogRow(result: result, source: .rest, id: UUID(), validatedAt: Date(),
-                                                durationSeconds: DecisionPipeline.seconds(since: started)))
+                                                durationSeconds: Elapsed.seconds(since: started)))
                 return result
             }
             return APIResponse.json(.ok, result.verdict.response)

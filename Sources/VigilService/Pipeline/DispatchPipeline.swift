@@ -4,16 +4,18 @@ import VigilCore
 import VigilNATS
 import VigilPostgres
 
-/// One worker of the dispatch slice, shaped like ``DecisionPipeline``. Per batch: fetch, decode
-/// (bad input → DLQ event), apply each event to the shared dispatch state and timers (Redis,
-/// compare-and-set), add the analytics counters, publish late warnings/breaches and DLQ events,
-/// write `dispatch_events`, `dispatches` and `sla_events` in one transaction, then ack. Any failure
-/// naks the batch; redelivered events are duplicates that change no state and insert no row twice.
+/// One worker of the dispatch slice, run by ``StagedConsumer``. Prepare: decode (bad input → DLQ
+/// event), apply each event to the shared dispatch state and timers (Redis, compare-and-set), add
+/// the analytics counters. Commit: write `dispatch_events`, `dispatches` and `sla_events` in one
+/// transaction, publish late warnings/breaches, DLQ events and the responses' events; the inputs
+/// are acked after that. Any failure naks the batch; redelivered events are duplicates that change
+/// no state and insert no row twice.
 ///
 /// Redis changes before the database write: when a batch fails after that, its redelivery finds
 /// duplicates, which set no timer and add no analytics counter again, while the rows are still
 /// written from the stored record (idempotent), so nothing is lost and nothing counted twice.
-struct DispatchPipeline {
+/// Batches are prepared and committed in fetch order, so the rows follow the Redis state.
+struct DispatchPipeline: BatchStages {
     let subscription: PullSubscription
     let publisher: JetStream
     let database: PostgresClient
@@ -36,60 +38,60 @@ struct DispatchPipeline {
         self.logger = logger
     }
 
-    /// Loops until `stop` is set; the batch in flight is finished first.
-    func run(until stop: StopSignal) {
-        subscription.consume(batchSize: configuration.batchSize, fetchWait: configuration.fetchWait, until: stop, input: "dispatch",
-                             metrics: metrics, logger: logger) { handle($0) }
+    var inputKind: String { "dispatch" }
+
+    /// A batch applied to the Redis state, with the events it already produced.
+    struct Prepared: Sendable {
+        var updates: [DispatchUpdate] = []
+        var firings: [SLAFiring] = []
+        var outbound: [OutboundMessage] = []
     }
 
-    /// Processes one fetched batch; returns whether its effects were made durable and acked.
-    @discardableResult
-    func handle(_ messages: [JetStreamMessage]) -> Bool {
-        let started = ContinuousClock.now
-        metrics.input("dispatch", count: messages.count)
-        do {
-            var events: [DispatchEvent] = []
-            var outbound: [OutboundMessage] = []
-            for message in messages {
-                let input = InboundMessage(subject: message.subject, payload: Data(message.payload),
-                                           streamSequence: message.streamSequence)
-                do {
-                    events.append(try engine.decoder.decode(DispatchEvent.self, from: input.payload))
-                } catch {
-                    metrics.error(error.code.rawValue)
-                    metrics.output("dead_letter")
-                    logger.notice("dispatch event dead-lettered", metadata: ["subject": "\(input.subject)", "reason": "\(error)"])
-                    let dead = try deadLetters.deadLetter(input, error)
-                    outbound.append(OutboundMessage(subject: dead.subject, payload: Array(dead.payload), messageID: dead.id))
-                }
+    /// The worker that fetches, prepares, commits and acknowledges this pipeline's batches.
+    var consumer: StagedConsumer<Self> {
+        StagedConsumer(subscription: subscription, stages: self, batchSize: configuration.batchSize, fetchWait: configuration.fetchWait,
+                       retryDelay: configuration.retryDelay, metrics: metrics, logger: logger)
+    }
+
+    /// Loops until `stop` is set; every batch fetched is finished first.
+    func run(until stop: StopSignal) { consumer.run(until: stop) }
+
+    func prepare(_ messages: [JetStreamMessage]) throws -> Prepared {
+        var events: [DispatchEvent] = []
+        var prepared = Prepared()
+        for message in messages {
+            let input = InboundMessage(subject: message.subject, payload: Data(message.payload), streamSequence: message.streamSequence)
+            do {
+                events.append(try engine.decoder.decode(DispatchEvent.self, from: input.payload))
+            } catch {
+                metrics.error(error.code.rawValue)
+                metrics.output("dead_letter")
+                logger.notice("dispatch event dead-lettered", metadata: ["subject": "\(input.subject)", "reason": "\(error)"])
+                let dead = try deadLetters.deadLetter(input, error)
+                prepared.outbound.append(OutboundMessage(subject: dead.subject, payload: Array(dead.payload), messageID: dead.id))
             }
-            let updates = try engine.monitor().ingest(events)
-            try engine.metricsStore.add(DispatchMetricFields.increments(for: updates))
-            let firings = updates.flatMap(\.firings)
-            for firing in firings {
-                for event in try engine.factory.events(for: firing) {
-                    outbound.append(OutboundMessage(subject: event.subject, payload: Array(event.payload), messageID: event.id))
-                }
-            }
-            let responses = try database.withConnection { connection in
-                try connection.transaction { connection in
-                    try writer.write(updates, on: connection)
-                    try writer.write(firings, on: connection)
-                    return try engine.respond(to: firings, on: connection)
-                }
-            }
-            outbound += responses.map { OutboundMessage(subject: $0.subject, payload: Array($0.payload), messageID: $0.id) }
-            try publisher.publishBatch(outbound, timeout: .seconds(10))
-            for message in messages { try? message.ack() }
-            engine.count(firings, metrics: metrics)
-            let seconds = DecisionPipeline.seconds(since: started)
-            for _ in messages { metrics.processingLatency("dispatch", seconds: seconds) }
-            return true
-        } catch {
-            logger.error("dispatch batch not processed; redelivering", metadata: ["error": "\(error)", "messages": "\(messages.count)"])
-            metrics.error("dispatch_processing_failed")
-            for message in messages { try? message.nak(delay: .milliseconds(Int64(configuration.retryDelay * 1000))) }
-            return false
         }
+        prepared.updates = try engine.monitor().ingest(events)
+        try engine.metricsStore.add(DispatchMetricFields.increments(for: prepared.updates))
+        prepared.firings = prepared.updates.flatMap(\.firings)
+        for firing in prepared.firings {
+            for event in try engine.factory.events(for: firing) {
+                prepared.outbound.append(OutboundMessage(subject: event.subject, payload: Array(event.payload), messageID: event.id))
+            }
+        }
+        return prepared
+    }
+
+    func commit(_ prepared: Prepared) throws {
+        let responses = try database.withConnection { connection in
+            try connection.transaction { connection in
+                try writer.write(prepared.updates, on: connection)
+                try writer.write(prepared.firings, on: connection)
+                return try engine.respond(to: prepared.firings, on: connection)
+            }
+        }
+        let outbound = prepared.outbound + responses.map { OutboundMessage(subject: $0.subject, payload: Array($0.payload), messageID: $0.id) }
+        try publisher.publishBatch(outbound, timeout: .seconds(10))
+        engine.count(prepared.firings, metrics: metrics)
     }
 }

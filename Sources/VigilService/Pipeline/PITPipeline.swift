@@ -4,12 +4,13 @@ import VigilCore
 import VigilNATS
 import VigilPostgres
 
-/// One worker of the feature-write slice, shaped like ``DecisionPipeline``. Per batch: fetch,
-/// decode and check (each PIT store once per batch), publish the violation and DLQ events and wait
-/// for JetStream's acks, write `pit_violations` and hand the violations to the ``ViolationSink``
-/// in one transaction, publish the sink's events, then acknowledge. Any failure naks the batch;
-/// ids are deterministic, so a retry changes nothing twice.
-struct PITPipeline {
+/// One worker of the feature-write slice, run by ``StagedConsumer`` like ``DecisionPipeline``.
+/// Prepare: decode and check the batch (each PIT store once per batch), publish the violation and
+/// DLQ events and wait for JetStream's acks. Commit: write `pit_violations` and hand the
+/// violations to the ``ViolationSink`` (windows, breaker, quarantine, incidents) in one
+/// transaction, publish the sink's events; the inputs are acked after that. Any failure naks the
+/// batch; ids are deterministic, so a retry changes nothing twice.
+struct PITPipeline: BatchStages {
     let subscription: PullSubscription
     let publisher: JetStream
     let database: PostgresClient
@@ -32,84 +33,65 @@ struct PITPipeline {
         self.logger = logger
     }
 
-    /// Loops until `stop` is set; the batch in flight is finished first.
-    func run(until stop: StopSignal) {
-        subscription.consume(batchSize: configuration.batchSize, fetchWait: configuration.fetchWait, until: stop, input: "feature",
-                             metrics: metrics, logger: logger) { handle($0) }
+    var inputKind: String { "feature_write" }
+
+    /// What a prepared batch still has to make durable.
+    struct Prepared: Sendable {
+        var results: [PITResult] = []
+        var deadLettered = 0
     }
 
-    /// Processes one fetched batch; returns whether its effects were made durable and acked.
-    @discardableResult
-    func handle(_ messages: [JetStreamMessage]) -> Bool {
-        let started = ContinuousClock.now
-        metrics.input("feature_write", count: messages.count)
+    /// The worker that fetches, prepares, commits and acknowledges this pipeline's batches.
+    var consumer: StagedConsumer<Self> {
+        StagedConsumer(subscription: subscription, stages: self, batchSize: configuration.batchSize, fetchWait: configuration.fetchWait,
+                       retryDelay: configuration.retryDelay, metrics: metrics, logger: logger)
+    }
+
+    /// Loops until `stop` is set; every batch fetched is finished first.
+    func run(until stop: StopSignal) { consumer.run(until: stop) }
+
+    func prepare(_ messages: [JetStreamMessage]) throws -> Prepared {
         let inputs = messages.map { message in
             InboundMessage(subject: message.subject, payload: Data(message.payload), streamSequence: message.streamSequence)
         }
-        do {
-            let outcomes = try processor.process(inputs)
-            var outbound: [OutboundMessage] = []
-            var results: [PITResult] = []
-            var deadLettered = 0
-            for outcome in outcomes {
-                switch outcome {
-                case .checked(let result):
-                    results.append(result)
-                    outbound += result.events.map { OutboundMessage(subject: $0.subject, payload: Array($0.payload), messageID: $0.id) }
-                case .deadLettered(let event, let error):
-                    deadLettered += 1
-                    metrics.error(error.code.rawValue)
-                    logger.notice("feature write dead-lettered", metadata: ["subject": "\(event.subject)", "reason": "\(error)"])
-                    outbound.append(OutboundMessage(subject: event.subject, payload: Array(event.payload), messageID: event.id))
-                }
+        var prepared = Prepared()
+        var outbound: [OutboundMessage] = []
+        for outcome in try processor.process(inputs) {
+            switch outcome {
+            case .checked(let result):
+                prepared.results.append(result)
+                outbound += result.events.map { OutboundMessage(subject: $0.subject, payload: Array($0.payload), messageID: $0.id) }
+            case .deadLettered(let event, let error):
+                prepared.deadLettered += 1
+                metrics.error(error.code.rawValue)
+                logger.notice("feature write dead-lettered", metadata: ["subject": "\(event.subject)", "reason": "\(error)"])
+                outbound.append(OutboundMessage(subject: event.subject, payload: Array(event.payload), messageID: event.id))
             }
-            try step("publish_failed") { try publisher.publishBatch(outbound, timeout: .seconds(10)) }
-            let violations = results.flatMap(\.violations)
-            var responses: [OutboundEvent] = []
-            if !violations.isEmpty {
-                try step("database_failed") {
-                    responses = try database.withConnection { connection in
-                        try connection.transaction { connection in
-                            try writer.write(results, on: connection)
-                            return try sink.handle(violations, on: connection)
-                        }
+        }
+        try PipelineStepFailure.step("publish_failed", metrics: metrics) { try publisher.publishBatch(outbound, timeout: .seconds(10)) }
+        return prepared
+    }
+
+    func commit(_ prepared: Prepared) throws {
+        let violations = prepared.results.flatMap(\.violations)
+        if !violations.isEmpty {
+            let responses = try PipelineStepFailure.step("database_failed", metrics: metrics) {
+                try database.withConnection { connection in
+                    try connection.transaction { connection in
+                        try writer.write(prepared.results, on: connection)
+                        return try sink.handle(violations, on: connection)
                     }
                 }
             }
             if !responses.isEmpty {
-                try step("publish_failed") {
+                try PipelineStepFailure.step("publish_failed", metrics: metrics) {
                     try publisher.publishBatch(responses.map { OutboundMessage(subject: $0.subject, payload: Array($0.payload), messageID: $0.id) },
                                                timeout: .seconds(10))
                 }
             }
-            for message in messages { try? message.ack() }
-            metrics.output("violation", count: violations.count)
-            metrics.output("dead_letter", count: deadLettered)
-            for violation in violations { metrics.pitViolation(violation) }
-            let seconds = DecisionPipeline.seconds(since: started)
-            for _ in messages { metrics.processingLatency("feature_write", seconds: seconds) }
-            return true
-        } catch {
-            logger.error("feature batch not processed; redelivering", metadata: ["error": "\(error)", "messages": "\(messages.count)"])
-            if !(error is PITStepFailure) { metrics.error("processing_failed") }
-            for message in messages { try? message.nak(delay: .milliseconds(Int64(configuration.retryDelay * 1000))) }
-            return false
         }
+        metrics.output("violation", count: violations.count)
+        metrics.output("dead_letter", count: prepared.deadLettered)
+        for violation in violations { metrics.pitViolation(violation) }
     }
-
-    private func step(_ reason: String, _ body: () throws -> Void) throws {
-        do {
-            try body()
-        } catch {
-            metrics.error(reason)
-            throw PITStepFailure(reason: reason, underlying: error)
-        }
-    }
-}
-
-/// A pipeline step failed; its metric is already counted.
-struct PITStepFailure: Error, CustomStringConvertible {
-    var reason: String
-    var underlying: any Error
-    var description: String { "\(reason): \(underlying)" }
 }

@@ -27,7 +27,7 @@ struct ValidationResponder {
             let result = try processor.validate(payload)
             // Recorded before the reply: a caller never acts on a validation the log does not hold.
             try log.record(ValidationLogRow(result: result, source: .requestReply, id: UUID(), validatedAt: Date(),
-                                            durationSeconds: DecisionPipeline.seconds(since: started)))
+                                            durationSeconds: Elapsed.seconds(since: started)))
             return (try encoder.encode(result.verdict.response), nil)
         } catch let error as InputError {
             return ((try? encoder.encode(ErrorReply(error))) ?? Data(), error.code.rawValue)
@@ -58,6 +58,6 @@ struct ValidationResponder {
             metrics.error("reply_failed")
             logger.warning("could not send validation reply", metadata: ["error": "\(error)"])
         }
-        metrics.processingLatency("validation_request", seconds: DecisionPipeline.seconds(since: started))
+        metrics.processingLatency("validation_request", seconds: Elapsed.seconds(since: started))
     }
 }

@@ -45,6 +45,15 @@ public struct VigilMetrics: Sendable {
         ).record(.nanoseconds(Int64(seconds * 1e9)))
     }
 
+    /// Time one stage (`prepare`, `commit`) of a stream pipeline took for one batch.
+    public func stageDuration(_ kind: String, stage: String, seconds: Double) {
+        registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(namespace: "vigil", metricName: "stage_duration", unitName: "seconds",
+                                             helpText: "Time one pipeline stage took for one batch, by input kind and stage"),
+            labels: [("kind", kind), ("stage", stage)], buckets: Self.buckets
+        ).record(.nanoseconds(Int64(seconds * 1e9)))
+    }
+
     /// Sets a gauge, e.g. the policy set's version.
     public func gauge(_ name: String, _ help: String, _ value: Double, labels: [(String, String)] = []) {
         registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "vigil", metricName: name, unitName: "", helpText: help),

@@ -1,0 +1,221 @@
+import Foundation
+import Logging
+import Synchronization
+import VigilNATS
+
+/// What a stream pipeline does with one fetched batch, in two stages that overlap across batches:
+/// while batch *n* is being committed, batch *n+1* is already fetched and prepared.
+protocol BatchStages: Sendable {
+    /// What ``prepare(_:)`` hands to ``commit(_:)``.
+    associatedtype Prepared: Sendable
+
+    /// The input kind in metrics and logs (`decision`, `feature_write`, …).
+    var inputKind: String { get }
+
+    /// Stage one, on the fetching thread: decode, check, and publish the events whose latency
+    /// matters (waiting for JetStream's acks). Throwing naks the batch.
+    func prepare(_ messages: [JetStreamMessage]) throws -> Prepared
+
+    /// Stage two, on the committing thread, in fetch order: the database writes and the events that
+    /// follow them. The batch is acked when it returns and nak'ed (redelivered after
+    /// `retry_delay`) when it throws.
+    func commit(_ prepared: Prepared) throws
+}
+
+/// A step of a batch that failed for a named reason (`publish_failed`, `database_failed`); the
+/// reason is counted in `vigil_errors_total` once, where the step ran.
+struct PipelineStepFailure: Error, CustomStringConvertible {
+    var reason: String
+    var underlying: any Error
+    var description: String { "\(reason): \(underlying)" }
+
+    /// Runs `body`, counting and wrapping what it throws as `reason`.
+    static func step<R>(_ reason: String, metrics: VigilMetrics, _ body: () throws -> R) throws -> R {
+        do {
+            return try body()
+        } catch {
+            metrics.error(reason)
+            throw PipelineStepFailure(reason: reason, underlying: error)
+        }
+    }
+}
+
+/// Runs one worker of a stream pipeline: a fetching thread (the caller's) and a committing thread.
+///
+/// The fetching thread long-polls the durable consumer with ``PullSubscription/fetchAvailable(batch:wait:)``,
+/// so a message is handed over as soon as it is stored rather than when a batch fills, runs
+/// ``BatchStages/prepare(_:)`` and hands the batch to the committing thread through a queue of
+/// one, so at most three batches are in flight (one being prepared, one waiting, one being
+/// committed) and a slow database slows fetching rather than growing memory. Every operation on
+/// the subscription and its messages — fetch, ack, nak — stays on the fetching thread: committed
+/// batches are settled there, before the next fetch, which polls briefly while a batch is still
+/// being committed. On stop, the batch being prepared is finished and handed over, the committing
+/// thread drains the queue, and the fetching thread settles everything before returning.
+struct StagedConsumer<Stages: BatchStages> {
+    let subscription: PullSubscription
+    let stages: Stages
+    let batchSize: Int
+    /// Longest idle wait of one fetch, in seconds.
+    let fetchWait: Double
+    /// Delay before a failed batch is redelivered, in seconds.
+    let retryDelay: Double
+    let metrics: VigilMetrics
+    let logger: Logger
+
+    /// Fetch wait while a committed batch may be waiting for its acks.
+    static var settlingWait: Double { 0.002 }
+
+    /// Loops until `stop` is set; every batch fetched is prepared, committed and settled first.
+    func run(until stop: StopSignal) {
+        let queue = BatchHandoff<Batch>()
+        let settled = Mutex<[Settlement]>([])
+        let committerDone = DispatchSemaphore(value: 0)
+        let committer = Thread { [self] in
+            while let batch = queue.take() {
+                settled.withLock { $0.append(commit(batch)) }
+            }
+            committerDone.signal()
+        }
+        committer.name = "\(Thread.current.name ?? "vigil-\(stages.inputKind)")-commit"
+        committer.stackSize = 4 << 20
+        committer.start()
+
+        var failures = 0
+        var inFlight = 0
+        func settle() {
+            let done = settled.withLock { list -> [Settlement] in defer { list.removeAll() }; return list }
+            inFlight -= done.count
+            for settlement in done { settlement.apply(retryDelay: retryDelay) }
+        }
+        while !stop.isSet {
+            settle()
+            let messages: [JetStreamMessage]
+            do {
+                let wait = inFlight > 0 ? min(fetchWait, Self.settlingWait) : fetchWait
+                messages = try subscription.fetchAvailable(batch: batchSize, wait: .microseconds(Int64(wait * 1e6)))
+            } catch {
+                failures += 1
+                metrics.error("fetch_failed")
+                if failures == 1 || failures % 100 == 0 {
+                    logger.warning("\(stages.inputKind) fetch failed", metadata: ["error": "\(error)", "failures": "\(failures)"])
+                }
+                stop.sleep(min(0.05 * Double(failures), 2))
+                continue
+            }
+            failures = 0
+            guard !messages.isEmpty else { continue }
+            let started = ContinuousClock.now
+            metrics.input(stages.inputKind, count: messages.count)
+            do {
+                let prepared = try stages.prepare(messages)
+                metrics.stageDuration(stages.inputKind, stage: "prepare", seconds: Elapsed.seconds(since: started))
+                inFlight += 1
+                queue.put(Batch(messages: messages, prepared: prepared, started: started))
+            } catch {
+                report(error, count: messages.count)
+                Settlement(messages: messages, succeeded: false).apply(retryDelay: retryDelay)
+            }
+        }
+        queue.close()
+        committerDone.wait()
+        settle()
+    }
+
+    /// Prepares, commits and settles one batch on the calling thread; returns whether it was acked.
+    /// The same steps as ``run(until:)``, without the overlap: for tests and tools.
+    @discardableResult
+    func process(_ messages: [JetStreamMessage]) -> Bool {
+        let started = ContinuousClock.now
+        metrics.input(stages.inputKind, count: messages.count)
+        let settlement: Settlement
+        do {
+            settlement = commit(Batch(messages: messages, prepared: try stages.prepare(messages), started: started))
+        } catch {
+            report(error, count: messages.count)
+            settlement = Settlement(messages: messages, succeeded: false)
+        }
+        settlement.apply(retryDelay: retryDelay)
+        return settlement.succeeded
+    }
+
+    private struct Batch: Sendable {
+        var messages: [JetStreamMessage]
+        var prepared: Stages.Prepared
+        var started: ContinuousClock.Instant
+    }
+
+    private func commit(_ batch: Batch) -> Settlement {
+        let committing = ContinuousClock.now
+        do {
+            try stages.commit(batch.prepared)
+            metrics.stageDuration(stages.inputKind, stage: "commit", seconds: Elapsed.seconds(since: committing))
+            let seconds = Elapsed.seconds(since: batch.started)
+            for _ in batch.messages { metrics.processingLatency(stages.inputKind, seconds: seconds) }
+            return Settlement(messages: batch.messages, succeeded: true)
+        } catch {
+            report(error, count: batch.messages.count)
+            return Settlement(messages: batch.messages, succeeded: false)
+        }
+    }
+
+    private func report(_ error: any Error, count: Int) {
+        logger.error("\(stages.inputKind) batch not processed; redelivering", metadata: ["error": "\(error)", "messages": "\(count)"])
+        if !(error is PipelineStepFailure) { metrics.error("processing_failed") }
+    }
+}
+
+/// A batch whose fate is decided: acked, or nak'ed for redelivery after the retry delay.
+private struct Settlement: Sendable {
+    var messages: [JetStreamMessage]
+    var succeeded: Bool
+
+    func apply(retryDelay: Double) {
+        if succeeded {
+            for message in messages { try? message.ack() }
+        } else {
+            for message in messages { try? message.nak(delay: .milliseconds(Int64(retryDelay * 1000))) }
+        }
+    }
+}
+
+/// A queue of one between two threads: `put` blocks while an element waits, `take` blocks while
+/// none does, and `close` lets `take` return what is left and then nil.
+final class BatchHandoff<Element: Sendable>: @unchecked Sendable {
+    // @unchecked: every field is accessed under `condition`.
+    private let condition = NSCondition()
+    private var waiting: Element?
+    private var closed = false
+
+    func put(_ element: Element) {
+        condition.lock()
+        defer { condition.unlock() }
+        while waiting != nil { condition.wait() }
+        waiting = element
+        condition.broadcast()
+    }
+
+    func take() -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        while waiting == nil, !closed { condition.wait() }
+        guard let element = waiting else { return nil }
+        waiting = nil
+        condition.broadcast()
+        return element
+    }
+
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// Wall time measured on the monotonic clock, in seconds, for metrics and timing columns.
+enum Elapsed {
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}
