@@ -64,11 +64,20 @@ public enum PostgresValue: Sendable, Hashable {
 
     /// `{"a","b\\"c"}`: every element quoted, `\` and `"` escaped with a backslash. Built from
     /// the UTF-8 bytes: Foundation's `replacingOccurrences` cost a third of the decision log's time.
-    private static func arrayLiteral(_ items: [String]) -> String {
+    static func arrayLiteral(_ items: [String]) -> String {
+        arrayLiteral(items.map(Optional.some))
+    }
+
+    /// As ``arrayLiteral(_:)``, with nil elements written as an unquoted `NULL`.
+    static func arrayLiteral(_ items: [String?]) -> String {
         var out: [UInt8] = [UInt8(ascii: "{")]
-        out.reserveCapacity(2 + items.reduce(0) { $0 + $1.utf8.count + 3 })
+        out.reserveCapacity(2 + items.reduce(0) { $0 + ($1?.utf8.count ?? 4) + 3 })
         for (index, item) in items.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
+            guard let item else {
+                out.append(contentsOf: "NULL".utf8)
+                continue
+            }
             out.append(UInt8(ascii: "\""))
             for byte in item.utf8 {
                 if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") { out.append(UInt8(ascii: "\\")) }

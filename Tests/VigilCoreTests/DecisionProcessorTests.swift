@@ -108,6 +108,12 @@ struct SupportTests {
         #expect(SubjectToken.sanitize("a.b*c>d e") == "a_b_c_d_e")
         #expect(SubjectToken.sanitize("") == "_")
         #expect(SubjectToken.sanitize(String(repeating: "x", count: 500)).utf8.count == 128)
+        // The printable-ASCII shortcut and the scalar path agree at their edges.
+        let edge = String(repeating: "y", count: 128)
+        #expect(SubjectToken.sanitize(edge) == edge)
+        #expect(SubjectToken.sanitize(edge + "z") == edge)
+        #expect(SubjectToken.sanitize("a\tb\u{7F}c~!") == "a_b_c~!")
+        #expect(SubjectToken.sanitize("pf-1_ÄÖ") == "pf-1_ÄÖ")
     }
 
     @Test func severitiesMapToPriorities() {

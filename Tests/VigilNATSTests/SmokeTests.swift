@@ -61,6 +61,22 @@ import Testing
 }
 
 @Suite struct StreamSequenceTests {
+    @Test(arguments: [
+        ("$JS.ACK.S.C.1.42.7.1700000000000000000.0", UInt64(42)),
+        ("$JS.ACK.dom.acchash.S.C.1.43.7.1700000000000000000.0.rnd", 43),
+        ("$JS.ACK.S.C.1.18446744073709551615.7.1.0", UInt64.max),
+        ("$JS.ACK.S.C.1.18446744073709551616.7.1.0", nil),    // overflows
+        ("$JS.ACK.S.C.1.4x.7.1.0", nil),
+        ("$JS.ACK.S.C.1..7.1.0", nil),
+        ("$JS.ACK.S.C.1.42.7.1", nil),                     // 8 tokens
+        ("$JS.NAK.S.C.1.42.7.1.0", nil),
+        ("", nil),
+    ] as [(String, UInt64?)])
+    func streamSequenceIsReadFromBothAckSubjectLayouts(subject: String, expected: UInt64?) {
+        let bytes = Array(subject.utf8)
+        #expect(bytes.withUnsafeBufferPointer { JetStreamMessage.streamSequence(ofAckSubject: $0) } == expected)
+    }
+
     @Test func streamSequenceFromTheReplySubjectMatchesTheMetadata() throws {
         let fixture = try StreamFixture()
         try fixture.jetStream.ensureConsumer(stream: fixture.name, ConsumerConfiguration(durableName: "seq", filterSubject: "\(fixture.subject).>"))

@@ -54,4 +54,67 @@ struct InsertTests {
             (error as? PostgresError)?.code == .invalidArgument
         }
     }
+
+    @Test func arrayInsertRoundTripsEveryTypeNullsAndAwkwardText() throws {
+        let (connection, _) = try TestDatabase.connectInFreshSchema()
+        try connection.execute("""
+            CREATE TABLE log (id uuid PRIMARY KEY, t text, i bigint, d double precision, b bool, ts timestamptz, j jsonb,
+                              tags text[], y bytea)
+            """)
+        let columns: [(name: String, type: String)] = [
+            ("id", "uuid"), ("t", "text"), ("i", "int8"), ("d", "float8"), ("b", "bool"), ("ts", "timestamptz"), ("j", "jsonb"),
+            ("tags", "text[]"), ("y", "bytea"),
+        ]
+        let moment = Date(timeIntervalSince1970: 1_700_000_000.123456)
+        let awkward = ["plain", "with,comma", "with \"quotes\"", "back\\slash", "{braces}", "NULL", "", "ünï 🚀", " spaced "]
+        let ids = (0..<awkward.count).map { _ in UUID() }
+        let rows: [[PostgresValue]] = awkward.enumerated().map { index, text in
+            [.uuid(ids[index]), .text(text), .int(Int64.min + Int64(index)), .double(index == 0 ? .nan : -1.5e-300), .bool(index % 2 == 0),
+             .timestamp(moment), .json("{\"k\": \"\(index)\\\"\"}"), .textArray(awkward), .bytea([0, 92, 34, 255])]
+        }
+        let nulls: [PostgresValue] = [.uuid(UUID()), .null, .null, .null, .null, .null, .null, .null, .null]
+        #expect(try connection.insert(into: "log", typedColumns: columns, rows: rows + [nulls]).affectedRows == awkward.count + 1)
+        for (index, id) in ids.enumerated() {
+            let row = try #require(try connection.query("SELECT * FROM log WHERE id = $1", [.uuid(id)]).rows.first)
+            #expect(try row.string("t") == awkward[index])
+            #expect(try row.int("i") == Int(Int64.min) + index)
+            #expect(index == 0 ? try row.double("d").isNaN : try row.double("d") == -1.5e-300)
+            #expect(try row.bool("b") == (index % 2 == 0))
+            #expect(try row.date("ts") == moment)
+            #expect(try row.stringArray("tags") == awkward)
+        }
+        let empty = try #require(try connection.query("SELECT t IS NULL AND i IS NULL AND d IS NULL AND b IS NULL AND ts IS NULL AND j IS NULL AND tags IS NULL AND y IS NULL AS n FROM log WHERE id = $1", [nulls[0]]).rows.first)
+        #expect(try empty.bool("n"))
+        let json = try #require(try connection.query("SELECT j->>'k' AS k, encode(y, 'hex') AS y FROM log WHERE id = $1", [.uuid(ids[1])]).rows.first)
+        #expect(try json.string("k") == "1\"")
+        #expect(try json.string("y") == "005c22ff")
+    }
+
+    @Test func arrayInsertChunksSkipConflictsAndRollsBackAFailingChunk() throws {
+        let (connection, _) = try TestDatabase.connectInFreshSchema()
+        try connection.execute("CREATE TABLE fills (id bigint PRIMARY KEY, symbol text)")
+        let columns: [(name: String, type: String)] = [("id", "int8"), ("symbol", "text")]
+        let rows: [[PostgresValue]] = (0..<12_000).map { [.int(Int64($0)), .text("S\($0 % 7)")] }
+        #expect(try connection.insert(into: "fills", typedColumns: columns, rows: rows, onConflict: "(id) DO NOTHING").affectedRows == 12_000)
+        #expect(try connection.insert(into: "fills", typedColumns: columns, rows: rows, onConflict: "(id) DO NOTHING").affectedRows == 0)
+        #expect(try connection.insert(into: "fills", typedColumns: columns, rows: []).affectedRows == 0)
+        // Three chunks, the duplicate in the last: nothing of the first two stays.
+        let more: [[PostgresValue]] = (20_000..<31_000).map { [.int(Int64($0)), .text("x")] } + [[.int(20_000), .text("dup")]]
+        #expect { try connection.insert(into: "fills", typedColumns: columns, rows: more) } throws: { error in
+            (error as? PostgresError)?.sqlState == "23505"
+        }
+        #expect(try connection.query("SELECT count(*) AS c FROM fills").rows[0].int("c") == 12_000)
+    }
+
+    @Test func arrayInsertValidatesTypesIdentifiersAndRowShapes() throws {
+        let connection = try TestDatabase.connect()
+        for columns: [(name: String, type: String)] in [[("a", "int8; DROP TABLE y")], [("a\" text); --", "int8")], [("a", "")]] {
+            #expect { try connection.insert(into: "t", typedColumns: columns, rows: [[.int(1)]]) } throws: { error in
+                (error as? PostgresError)?.code == .invalidArgument
+            }
+        }
+        #expect { try connection.insert(into: "t", typedColumns: [("a", "int8"), ("b", "int8")], rows: [[.int(1)]]) } throws: { error in
+            (error as? PostgresError)?.code == .invalidArgument
+        }
+    }
 }

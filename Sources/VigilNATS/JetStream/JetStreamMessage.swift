@@ -1,4 +1,7 @@
 import CNATS
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// Where a JetStream message sits in its stream and consumer.
@@ -43,10 +46,35 @@ public final class JetStreamMessage: @unchecked Sendable {
     /// which allocates in C on each call. Layouts: `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.…`
     /// (9 tokens) and `$JS.ACK.<domain>.<account>.<stream>.<consumer>.<delivered>.<sseq>.…` (11+).
     public var streamSequence: UInt64? {
-        guard let reply = swiftString(natsMsg_GetReply(handle)) else { return nil }
-        let tokens = reply.split(separator: ".", omittingEmptySubsequences: false)
-        guard tokens.count >= 9, tokens[0] == "$JS", tokens[1] == "ACK" else { return nil }
-        return UInt64(tokens[tokens.count == 9 ? 5 : 7])
+        guard let reply = natsMsg_GetReply(handle) else { return nil }
+        return UnsafeRawPointer(reply).withMemoryRebound(to: UInt8.self, capacity: strlen(reply)) { start in
+            Self.streamSequence(ofAckSubject: UnsafeBufferPointer(start: start, count: strlen(reply)))
+        }
+    }
+
+    /// The stream sequence in an ack subject's bytes (see ``streamSequence``), read in place.
+    static func streamSequence(ofAckSubject bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        let prefix: [UInt8] = Array("$JS.ACK.".utf8)
+        guard bytes.count > prefix.count, bytes.starts(with: prefix) else { return nil }
+        var tokens = 1
+        for byte in bytes where byte == UInt8(ascii: ".") { tokens += 1 }
+        guard tokens >= 9 else { return nil }
+        let wanted = tokens == 9 ? 5 : 7
+        var token = 0, value: UInt64 = 0, digits = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: ".") {
+                if token == wanted { break }
+                token += 1
+            } else if token == wanted {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                let (times10, overflow) = value.multipliedReportingOverflow(by: 10)
+                let (sum, overflow2) = times10.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
+                guard !overflow, !overflow2 else { return nil }
+                value = sum
+                digits += 1
+            }
+        }
+        return digits > 0 ? value : nil
     }
 
     /// Its headers (copied on each access).

@@ -37,9 +37,7 @@ struct ReportPipeline: BatchStages {
     func run(until stop: StopSignal) { consumer.run(until: stop) }
 
     func prepare(_ messages: [JetStreamMessage]) throws -> Prepared {
-        let inputs = messages.map {
-            InboundMessage(subject: $0.subject, payload: Data($0.payload), streamSequence: $0.streamSequence)
-        }
+        let inputs = messages.map(InboundMessage.init)
         var prepared = Prepared()
         for outcome in try processor.process(inputs) {
             switch outcome {

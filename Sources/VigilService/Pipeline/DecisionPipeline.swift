@@ -52,9 +52,7 @@ struct DecisionPipeline: BatchStages {
 
     func prepare(_ messages: [JetStreamMessage]) throws -> Prepared {
         let started = ContinuousClock.now
-        let inputs = messages.map { message in
-            InboundMessage(subject: message.subject, payload: Data(message.payload), streamSequence: message.streamSequence)
-        }
+        let inputs = messages.map(InboundMessage.init)
         let outcomes = try processor.process(inputs)
         var prepared = Prepared()
         var outbound: [OutboundMessage] = []

@@ -60,7 +60,7 @@ struct DispatchPipeline: BatchStages {
         var events: [DispatchEvent] = []
         var prepared = Prepared()
         for message in messages {
-            let input = InboundMessage(subject: message.subject, payload: Data(message.payload), streamSequence: message.streamSequence)
+            let input = InboundMessage(message)
             do {
                 events.append(try engine.decoder.decode(DispatchEvent.self, from: input.payload))
             } catch {

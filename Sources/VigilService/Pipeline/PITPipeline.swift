@@ -51,9 +51,7 @@ struct PITPipeline: BatchStages {
     func run(until stop: StopSignal) { consumer.run(until: stop) }
 
     func prepare(_ messages: [JetStreamMessage]) throws -> Prepared {
-        let inputs = messages.map { message in
-            InboundMessage(subject: message.subject, payload: Data(message.payload), streamSequence: message.streamSequence)
-        }
+        let inputs = messages.map(InboundMessage.init)
         var prepared = Prepared()
         var outbound: [OutboundMessage] = []
         for outcome in try processor.process(inputs) {

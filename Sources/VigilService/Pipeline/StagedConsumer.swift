@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import VigilCore
 import VigilNATS
 
 /// What a stream pipeline does with one fetched batch, in two stages that overlap across batches:
@@ -217,5 +218,12 @@ enum Elapsed {
     static func seconds(since start: ContinuousClock.Instant) -> Double {
         let elapsed = ContinuousClock.now - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}
+
+extension InboundMessage {
+    /// A fetched message as the engine's input: its body copied once, straight from cnats.
+    init(_ message: JetStreamMessage) {
+        self.init(subject: message.subject, payload: message.withPayload { Data($0) }, streamSequence: message.streamSequence)
     }
 }

@@ -69,11 +69,17 @@ public struct ValidationLogRow: Sendable, Equatable {
     }
 }
 
-/// Inserts decision-log rows in one multi-row statement; `ON CONFLICT DO NOTHING` keeps a
+/// Inserts decision-log rows in one statement of column arrays; `ON CONFLICT DO NOTHING` keeps a
 /// redelivered decision to one row.
 public struct ValidationLogWriter: Sendable {
     /// Creates a writer.
     public init() {}
+
+    static let columns: [(name: String, type: String)] = [
+        ("id", "uuid"), ("decision_id", "text"), ("portfolio_id", "text"), ("source", "text"), ("is_compliant", "bool"),
+        ("compliance_score", "float8"), ("policies_checked", "text[]"), ("violated_policies", "text[]"), ("violation_count", "int8"),
+        ("strategy", "text"), ("decided_at", "timestamptz"), ("validated_at", "timestamptz"), ("duration_us", "int8"),
+    ]
 
     /// Inserts `rows`; returns how many were new.
     @discardableResult
@@ -85,10 +91,7 @@ public struct ValidationLogWriter: Sendable {
              .int(Int64(row.violationCount)), row.strategy.map(PostgresValue.text) ?? .null, .timestamp(row.decidedAt),
              .timestamp(row.validatedAt), .int(Int64(row.durationMicros))]
         }
-        return try connection.insert(
-            into: "policy_validations",
-            columns: ["id", "decision_id", "portfolio_id", "source", "is_compliant", "compliance_score", "policies_checked",
-                      "violated_policies", "violation_count", "strategy", "decided_at", "validated_at", "duration_us"],
-            rows: values, onConflict: "(id) DO NOTHING").affectedRows
+        return try connection.insert(into: "policy_validations", typedColumns: Self.columns, rows: values, onConflict: "(id) DO NOTHING")
+            .affectedRows
     }
 }

@@ -10,6 +10,12 @@ public struct ViolationWriter: Sendable {
     /// Creates a writer.
     public init() {}
 
+    static let columns: [(name: String, type: String)] = [
+        ("id", "uuid"), ("decision_id", "text"), ("policy_name", "text"), ("violation_type", "text"), ("severity", "text"),
+        ("description", "text"), ("created_at", "timestamptz"), ("portfolio_id", "text"), ("enforcement_level", "text"),
+        ("suggested_adjustment", "jsonb"), ("event_id", "text"),
+    ]
+
     /// Inserts `records` in one transaction; returns how many rows were new.
     @discardableResult
     public func write(_ records: [ViolationRecord], on connection: PostgresConnection) throws -> Int {
@@ -25,11 +31,7 @@ public struct ViolationWriter: Sendable {
                 .text(record.portfolioID), .text(violation.advisory ? "advisory" : "strict"), adjustment, .text(record.eventID),
             ]
         }
-        let result = try connection.insert(
-            into: "policy_violations",
-            columns: ["id", "decision_id", "policy_name", "violation_type", "severity", "description", "created_at",
-                      "portfolio_id", "enforcement_level", "suggested_adjustment", "event_id"],
-            rows: rows, onConflict: "(id) DO NOTHING")
-        return result.affectedRows
+        return try connection.insert(into: "policy_violations", typedColumns: Self.columns, rows: rows, onConflict: "(id) DO NOTHING")
+            .affectedRows
     }
 }
