@@ -62,11 +62,12 @@ struct EnforcementResponder: ViolationSink {
                     v.portfolioID.map(PostgresValue.text) ?? .null, v.strategy.map(PostgresValue.text) ?? .null,
                     v.occurredAt.map(PostgresValue.timestamp) ?? .null, .timestamp(v.detectedAt), .json(details)]
         }
-        _ = try connection.insert(
-            into: "enforcement_actions",
-            columns: ["violation_id", "domain", "violation_type", "severity", "action", "description", "service_name", "feature_name",
-                      "portfolio_id", "strategy", "occurred_at", "detected_at", "details"],
-            rows: rows, onConflict: "(violation_id) DO NOTHING")
+        let columns: [(name: String, type: String)] = [
+            ("violation_id", "text"), ("domain", "text"), ("violation_type", "text"), ("severity", "text"), ("action", "text"),
+            ("description", "text"), ("service_name", "text"), ("feature_name", "text"), ("portfolio_id", "text"), ("strategy", "text"),
+            ("occurred_at", "timestamptz"), ("detected_at", "timestamptz"), ("details", "jsonb"),
+        ]
+        _ = try connection.insert(into: "enforcement_actions", typedColumns: columns, rows: rows, onConflict: "(violation_id) DO NOTHING")
     }
 }
 

@@ -10,6 +10,12 @@ public struct PITViolationWriter: Sendable {
     /// Creates a writer.
     public init() {}
 
+    static let columns: [(name: String, type: String)] = [
+        ("id", "uuid"), ("service_name", "text"), ("feature_name", "text"), ("violation_type", "text"), ("severity", "text"),
+        ("description", "text"), ("timestamp", "timestamptz"), ("as_of_timestamp", "timestamptz"), ("detected_at", "timestamptz"),
+        ("entity_id", "text"), ("arrival_timestamp", "timestamptz"), ("details", "jsonb"), ("event_id", "text"),
+    ]
+
     /// Inserts the violations of `results` (callers hold the transaction); returns how many rows were new.
     @discardableResult
     public func write(_ results: [PITResult], on connection: PostgresConnection) throws -> Int {
@@ -29,10 +35,7 @@ public struct PITViolationWriter: Sendable {
             }
         }
         guard !rows.isEmpty else { return 0 }
-        return try connection.insert(
-            into: "pit_violations",
-            columns: ["id", "service_name", "feature_name", "violation_type", "severity", "description", "timestamp",
-                      "as_of_timestamp", "detected_at", "entity_id", "arrival_timestamp", "details", "event_id"],
-            rows: rows, onConflict: "(id) DO NOTHING").affectedRows
+        return try connection.insert(into: "pit_violations", typedColumns: Self.columns, rows: rows, onConflict: "(id) DO NOTHING")
+            .affectedRows
     }
 }

@@ -10,7 +10,8 @@ struct SLAWriter {
         guard !updates.isEmpty else { return }
         try connection.insert(
             into: "dispatch_events",
-            columns: ["id", "dispatch_id", "event", "severity", "region", "unit_id", "occurred_at", "outcome"],
+            typedColumns: [("id", "uuid"), ("dispatch_id", "text"), ("event", "text"), ("severity", "text"), ("region", "text"),
+                           ("unit_id", "text"), ("occurred_at", "timestamptz"), ("outcome", "text")],
             rows: updates.map { update in
                 let event = update.event
                 return [.uuid(event.eventID), .text(event.dispatchID), .text(event.kind.rawValue), .text(event.severity.rawValue),
@@ -28,8 +29,10 @@ struct SLAWriter {
         func time(_ record: DispatchRecord, _ kind: DispatchEventKind) -> PostgresValue { record.times[kind].map(PostgresValue.timestamp) ?? .null }
         try connection.insert(
             into: "dispatches",
-            columns: ["dispatch_id", "severity", "region", "status", "unit_id", "started_at", "assigned_at", "acknowledged_at",
-                      "resolved_at", "cancelled_at", "state_version", "updated_at"],
+            typedColumns: [("dispatch_id", "text"), ("severity", "text"), ("region", "text"), ("status", "text"), ("unit_id", "text"),
+                           ("started_at", "timestamptz"), ("assigned_at", "timestamptz"), ("acknowledged_at", "timestamptz"),
+                           ("resolved_at", "timestamptz"), ("cancelled_at", "timestamptz"), ("state_version", "int8"),
+                           ("updated_at", "timestamptz")],
             rows: latest.keys.sorted().compactMap { id in
                 guard let (record, version) = latest[id] else { return nil }
                 return [.text(id), .text(record.severity.rawValue), .text(record.region), .text(record.status.rawValue),
@@ -49,7 +52,9 @@ struct SLAWriter {
         guard !firings.isEmpty else { return }
         try connection.insert(
             into: "sla_events",
-            columns: ["id", "dispatch_id", "stage", "target", "severity", "region", "started_at", "deadline", "due_at", "fired_at"],
+            typedColumns: [("id", "uuid"), ("dispatch_id", "text"), ("stage", "text"), ("target", "text"), ("severity", "text"),
+                           ("region", "text"), ("started_at", "timestamptz"), ("deadline", "timestamptz"), ("due_at", "timestamptz"),
+                           ("fired_at", "timestamptz")],
             rows: firings.compactMap { firing in
                 guard let id = UUID(uuidString: firing.id) else { return nil }
                 return [.uuid(id), .text(firing.dispatchID), .text(firing.stage.rawValue), .text(firing.target.rawValue),
