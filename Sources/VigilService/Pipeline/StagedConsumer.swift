@@ -151,7 +151,7 @@ struct StagedConsumer<Stages: BatchStages> {
             try stages.commit(batch.prepared)
             metrics.stageDuration(stages.inputKind, stage: "commit", seconds: Elapsed.seconds(since: committing))
             let seconds = Elapsed.seconds(since: batch.started)
-            for _ in batch.messages { metrics.processingLatency(stages.inputKind, seconds: seconds) }
+            metrics.processingLatency(stages.inputKind, seconds: seconds, count: batch.messages.count)
             return Settlement(messages: batch.messages, succeeded: true)
         } catch {
             report(error, count: batch.messages.count)

@@ -36,13 +36,14 @@ public struct VigilMetrics: Sendable {
         counter("violations", "Violations found, by domain and severity", [("domain", domain), ("severity", severity)]).increment()
     }
 
-    /// Time from fetch to acknowledgement of a batch, per message, or of one request.
-    public func processingLatency(_ kind: String, seconds: Double) {
-        registry.makeDurationHistogram(
+    /// Time from fetch to acknowledgement of a batch, recorded once per message (`count`), or of one request.
+    public func processingLatency(_ kind: String, seconds: Double, count: Int = 1) {
+        let histogram = registry.makeDurationHistogram(
             descriptor: MetricNameDescriptor(namespace: "vigil", metricName: "processing_duration", unitName: "seconds",
                                              helpText: "Time from receipt to durable effects, by kind"),
-            labels: [("kind", kind)], buckets: Self.buckets
-        ).record(.nanoseconds(Int64(seconds * 1e9)))
+            labels: [("kind", kind)], buckets: Self.buckets)
+        let duration = Duration.nanoseconds(Int64(seconds * 1e9))
+        for _ in 0..<max(count, 0) { histogram.record(duration) }
     }
 
     /// Time one stage (`prepare`, `commit`) of a stream pipeline took for one batch.

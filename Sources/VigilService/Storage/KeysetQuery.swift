@@ -1,5 +1,5 @@
 import Foundation
-public import VigilPostgres
+import VigilPostgres
 
 /// A page of rows, newest first, and the cursor for the next one (nil on the last page). The JSON
 /// shape is `{"violations": [...], "next_cursor": ...}` for every violation log.
