@@ -62,7 +62,8 @@ struct APIPolicyTests {
     func adminAuthorization() async throws {
         try await APITestServer.with { server in
             let path = "/api/v1/policies/\(APITestServer.unique("auth"))"
-            let body: [String: Any] = ["policy_type": "POSITION_LIMIT", "rules": ["max_position_weight": 0.1]]
+            // Scoped to a portfolio no other test uses: end-to-end tests evaluating meanwhile must not see it.
+            let body: [String: Any] = ["policy_type": "POSITION_LIMIT", "rules": ["max_position_weight": 0.1], "portfolio_ids": ["api-auth-only"]]
             let missing = try await server.send("PUT", path, json: body)
             #expect(missing.status == 401 && missing.error["field"] as? String == "Authorization")
             #expect(try await server.send("PUT", path, json: body, token: token + "x").status == 401)
