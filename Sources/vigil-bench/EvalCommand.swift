@@ -5,6 +5,7 @@ import VigilCore
 /// `vigil-bench eval`: in-process throughput on the calling thread, no servers. Two figures:
 /// `PolicyEvaluator.evaluate` alone (decoded decision, compiled policies), and the whole engine
 /// path `DecisionProcessor.process` (JSON decode, validate, evaluate, encode the CloudEvents).
+/// With `--only pit`, the feature-write path `PITProcessor.process` instead (see EvalCommand+PIT).
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval", abstract: "In-process evaluation benchmark on one thread (no servers needed).")
@@ -36,12 +37,12 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Process path: decisions without portfolio_state, read from an in-memory snapshot store instead.")
     var storedState = false
 
-    @Option(help: "Run only one path: evaluate or process (for profiling with perf).")
+    @Option(help: "Run only one path: evaluate or process (for profiling with perf), or pit: PITProcessor.process on feature writes shaped like `vigil-bench pit`'s (not run by default).")
     var only: Path?
 
-    /// The two measured paths.
+    /// The measured paths.
     enum Path: String, ExpressibleByArgument {
-        case evaluate, process
+        case evaluate, process, pit
     }
 
     func validate() throws {
@@ -51,6 +52,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
+        if only == .pit { return try runPIT() }
         let workload = try BenchWorkload.load(policyFile: policies, ordersPerDecision: orders)
         let set = workload.policySet
         let portfolio = "bench-eval"
@@ -119,7 +121,7 @@ struct EvalCommand: ParsableCommand {
 
     /// Warm up, then time `runs` runs of `iterations` (default: --iterations); returns decisions per CPU-second of this
     /// thread for each run (wall-clock rates are printed too; they differ when the machine is busy).
-    private func measure(label: String, iterations: Int? = nil, _ body: (Int) -> Void) -> [Double] {
+    func measure(label: String, iterations: Int? = nil, _ body: (Int) -> Void) -> [Double] {
         let iterations = iterations ?? self.iterations
         body(min(warmup, iterations))
         var rates: [Double] = []

@@ -34,6 +34,10 @@ struct RFC3339Tests {
         #expect(RFC3339.format(Date(timeIntervalSince1970: 1_750_500_000.25)) == "2025-06-21T10:00:00.250Z")
         #expect(RFC3339.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
         #expect(RFC3339.format(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59.000Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 951_782_400.125)) == "2000-02-29T00:00:00.125Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: -30_000_000_000)) == "1019-05-04T18:40:00.000Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: -62_135_596_800)) == "0001-01-01T00:00:00.000Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 253_402_300_799.5)) == "9999-12-31T23:59:59.500Z")
     }
 
     @Test func roundTripsThroughFormat() throws {

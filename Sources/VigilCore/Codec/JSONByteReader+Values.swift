@@ -68,6 +68,66 @@ extension JSONByteReader {
         return negative ? -value : value
     }
 
+    /// A JSON integer that fits an `Int` for sure (at most 18 digits). A fraction or exponent, even
+    /// `1.0`, and `-0` are left to Foundation, whose rules for them are its own.
+    mutating func integer() throws(FastPathBail) -> Int {
+        _ = try peek()
+        let negative = bytes[position] == UInt8(ascii: "-")
+        if negative { position += 1 }
+        let start = position
+        var value = 0
+        while position < bytes.count, bytes[position] &- 48 < 10, position - start < 18 {
+            value = value * 10 + Int(bytes[position] &- 48)
+            position += 1
+        }
+        let count = position - start
+        guard count > 0, !(count > 1 && bytes[start] == UInt8(ascii: "0")), !(negative && value == 0) else { throw FastPathBail() }
+        if position < bytes.count {
+            let next = bytes[position]
+            guard next &- 48 >= 10, next != UInt8(ascii: "."), next | 0x20 != UInt8(ascii: "e") else { throw FastPathBail() }
+        }
+        return negative ? -value : value
+    }
+
+    /// `true` or `false`; anything else (a number, a string) bails.
+    mutating func bool() throws(FastPathBail) -> Bool {
+        switch try peek() {
+        case UInt8(ascii: "t"): try literal("true"); return true
+        case UInt8(ascii: "f"): try literal("false"); return false
+        default: throw FastPathBail()
+        }
+    }
+
+    /// Any JSON value as ``JSONValue``'s decoder builds it. Objects with a repeated key bail, so how
+    /// Foundation resolves duplicates inside a dictionary is not assumed; so does nesting deeper
+    /// than ``maxSkipDepth``.
+    mutating func jsonValue(depth: Int = 0) throws(FastPathBail) -> JSONValue {
+        guard depth < Self.maxSkipDepth else { throw FastPathBail() }
+        switch try peek() {
+        case UInt8(ascii: "\""):
+            return .string(try string())
+        case UInt8(ascii: "{"):
+            var members: [String: JSONValue] = [:]
+            try forEachMember { (reader: inout JSONByteReader, key) throws(FastPathBail) in
+                // Keys are ASCII without escapes here, so equal Strings are equal bytes.
+                let value = try reader.jsonValue(depth: depth + 1)
+                guard members.updateValue(value, forKey: String(decoding: key, as: UTF8.self)) == nil else { throw FastPathBail() }
+            }
+            return .object(members)
+        case UInt8(ascii: "["):
+            var items: [JSONValue] = []
+            try forEachElement { (reader: inout JSONByteReader) throws(FastPathBail) in items.append(try reader.jsonValue(depth: depth + 1)) }
+            return .array(items)
+        case UInt8(ascii: "t"), UInt8(ascii: "f"):
+            return .bool(try bool())
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
+        default:
+            return .number(try number())
+        }
+    }
+
     /// Consumes any JSON value, checking its grammar; bails on escapes, non-ASCII text and depth.
     mutating func skipValue(depth: Int = 0) throws(FastPathBail) {
         guard depth < Self.maxSkipDepth else { throw FastPathBail() }

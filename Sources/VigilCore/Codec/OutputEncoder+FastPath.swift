@@ -1,9 +1,10 @@
 import Foundation
 
-// Hand-written encodings of the events published for every decision. They carry the same keys and
-// values as the Codable encodings (a test parses both); anything else goes through JSONEncoder.
+// Hand-written encodings of the events published for every decision, of the violation events of the
+// detectors (PIT, SLA, reported) and of violation details. They carry the same keys and values as
+// the Codable encodings (a test parses both); anything else goes through JSONEncoder.
 extension OutputEncoder {
-    /// The event's JSON if it is one of the hot-path event types with finite numbers, else nil.
+    /// The JSON if `value` is one of the hot-path types with finite numbers, else nil.
     func fastEncode(_ value: some Encodable) -> Data? {
         if let event = value as? CloudEvent<PolicyValidationData> {
             return Self.write(event) { writer, data in
@@ -41,7 +42,38 @@ extension OutputEncoder {
                 return true
             }
         }
+        if let event = value as? CloudEvent<DetectedViolation> {
+            return Self.write(event) { writer, violation in Self.write(violation, into: &writer) }
+        }
+        // The `details` column of pit_violations and enforcement_actions rows.
+        if let details = value as? [String: JSONValue] {
+            var writer = JSONByteWriter(capacity: 256)
+            guard writeJSON(.object(details), into: &writer) else { return nil }
+            return Data(writer.bytes)
+        }
         return nil
+    }
+
+    /// A PIT, SLA or reported violation, in ``DetectedViolation``'s Codable shape: absent optionals
+    /// are left out, dates are RFC 3339 UTC text.
+    private static func write(_ violation: DetectedViolation, into writer: inout JSONByteWriter) -> Bool {
+        writer.beginObject()
+        writer.key("id"); writer.string(violation.id)
+        writer.key("domain"); writer.string(violation.domain.rawValue)
+        writer.key("violation_type"); writer.string(violation.violationType)
+        writer.key("severity"); writer.string(violation.severity.rawValue)
+        writer.key("description"); writer.string(violation.description)
+        if let service = violation.serviceName { writer.key("service_name"); writer.string(service) }
+        if let feature = violation.featureName { writer.key("feature_name"); writer.string(feature) }
+        if let entity = violation.entityID { writer.key("entity_id"); writer.string(entity) }
+        if let portfolio = violation.portfolioID { writer.key("portfolio_id"); writer.string(portfolio) }
+        if let strategy = violation.strategy { writer.key("strategy"); writer.string(strategy) }
+        if let occurred = violation.occurredAt { writer.key("occurred_at"); writer.string(RFC3339.format(occurred)) }
+        writer.key("detected_at"); writer.string(RFC3339.format(violation.detectedAt))
+        writer.key("details")
+        guard writeJSON(.object(violation.details), into: &writer) else { return false }
+        writer.endObject()
+        return true
     }
 
     private static func write<P>(_ event: CloudEvent<P>, data: (inout JSONByteWriter, P) -> Bool) -> Data? {

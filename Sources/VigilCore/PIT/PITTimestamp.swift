@@ -38,13 +38,18 @@ public struct PITTimestamp: Sendable, Equatable, Decodable {
 
     /// Parses RFC 3339 text, also without a zone; nil when the text is no timestamp.
     public init?(text: String) {
-        if let date = RFC3339.parse(text) {
-            self.init(raw: text, date: date, zone: Self.zone(of: text))
-        } else if let date = RFC3339.parse(text + "Z") {
-            self.init(raw: text, date: date, zone: .none)
-        } else {
-            return nil
-        }
+        var text = text
+        guard let (date, zone) = text.withUTF8(Self.parse(utf8:)) else { return nil }
+        self.init(raw: text, date: date, zone: zone)
+    }
+
+    /// The instant and stated zone of RFC 3339 text, also without a zone; nil when it is no timestamp.
+    /// The one parser of both decoding paths (Foundation's and the fast reader's).
+    static func parse(utf8: UnsafeBufferPointer<UInt8>) -> (Date, Zone)? {
+        if let date = RFC3339.parse(utf8: utf8) { return (date, zone(of: utf8)) }
+        let zoned = Array(utf8) + [UInt8(ascii: "Z")]
+        guard let date = zoned.withUnsafeBufferPointer(RFC3339.parse(utf8:)) else { return nil }
+        return (date, .none)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -61,11 +66,12 @@ public struct PITTimestamp: Sendable, Equatable, Decodable {
     public var milliseconds: Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 
     // RFC3339.parse accepted the text, so it ends with `Z`/`z` or `±HH:MM`.
-    private static func zone(of text: String) -> Zone {
-        let utf8 = Array(text.utf8.suffix(6))
-        guard utf8.count == 6, utf8[0] == 43 || utf8[0] == 45 else { return .utc }
-        let digits = [utf8[1], utf8[2], utf8[4], utf8[5]].map { Int($0) - 48 }
-        let seconds = (digits[0] * 10 + digits[1]) * 3600 + (digits[2] * 10 + digits[3]) * 60
+    private static func zone(of text: UnsafeBufferPointer<UInt8>) -> Zone {
+        guard text.count >= 6 else { return .utc }
+        let utf8 = UnsafeBufferPointer(rebasing: text[(text.count - 6)...])
+        guard utf8[0] == 43 || utf8[0] == 45 else { return .utc }
+        func digit(_ index: Int) -> Int { Int(utf8[index]) - 48 }
+        let seconds = (digit(1) * 10 + digit(2)) * 3600 + (digit(4) * 10 + digit(5)) * 60
         return seconds == 0 ? .utc : .offset(utf8[0] == 45 ? -seconds : seconds)
     }
 }
