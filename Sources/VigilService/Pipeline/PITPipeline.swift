@@ -66,7 +66,9 @@ struct PITPipeline: BatchStages {
                 outbound.append(OutboundMessage(subject: event.subject, payload: Array(event.payload), messageID: event.id))
             }
         }
+        let publishing = ContinuousClock.now
         try PipelineStepFailure.step("publish_failed", metrics: metrics) { try publisher.publishBatch(outbound, timeout: .seconds(10)) }
+        metrics.stageDuration(inputKind, stage: "publish", seconds: Elapsed.seconds(since: publishing))
         return prepared
     }
 
