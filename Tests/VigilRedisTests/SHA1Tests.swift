@@ -20,6 +20,11 @@ import Testing
         (63, "0ddc4e0cccd9a12850deb5abb0853a4425559fec"),
         (64, "bb2fa3ee7afb9f54c6dfb5d021f14b1ffe40c163"),
         (65, "78c741ddc482e4cdf8c474a0876347a0905b6233"),
+        (119, "4300320394f7ee239bcdce7d3b8bcee173a0cd5c"),
+        (120, "ceb2821639c4b6dcb10bce0e522ca2e608ce056d"),
+        (127, "e463484d274607e1897d4099497cbf2aedcf8206"),
+        (128, "150fa3fbdc899bd0b8f95a9fb6027f564d953762"),
+        (129, "2699b675922cc84a9b0dfd926eb7f8211c78693d"),
     ])
     func paddingBoundaries(length: Int, expected: String) {
         #expect(SHA1.hex([UInt8](repeating: UInt8(ascii: "x"), count: length)) == expected)
