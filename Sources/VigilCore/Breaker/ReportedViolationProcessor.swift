@@ -41,7 +41,8 @@ public struct ReportedViolationProcessor: Sendable {
         }
     }
 
-    private func deadLetter(_ message: InboundMessage, _ error: InputError, at now: Date) throws -> OutboundEvent {
+    /// The DLQ event for a refused report, in the shape ``DecisionProcessor/deadLetter(_:_:)`` uses.
+    public func deadLetter(_ message: InboundMessage, _ error: InputError, at now: Date) throws -> OutboundEvent {
         let limit = configuration.deadLetterOriginalLimit
         let data = DeadLetterData(
             subject: message.subject,

@@ -17,6 +17,10 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
         case unsupportedEnvelope = "unsupported_envelope"
         /// The decision names no portfolio state and none is stored.
         case missingPortfolioState = "missing_portfolio_state"
+        /// The input was read, but PostgreSQL refuses to store its effects for a reason in the data
+        /// (a value too long or out of range, a NOT NULL or CHECK constraint), on its own as well
+        /// as in its batch: it is set aside so the inputs batched with it are not held back.
+        case rejectedByDatabase = "rejected_by_database"
     }
 
     /// The reason.

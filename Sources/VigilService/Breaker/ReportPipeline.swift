@@ -66,4 +66,8 @@ struct ReportPipeline: BatchStages {
         try PipelineStepFailure.step("publish_failed", metrics: metrics) { try publisher.publishBatch(outbound, timeout: .seconds(10)) }
         for violation in prepared.violations { metrics.violation(domain: "reported", severity: violation.severity.subjectToken) }
     }
+
+    func deadLetter(_ message: InboundMessage, _ error: InputError) throws -> OutboundEvent {
+        try processor.deadLetter(message, error, at: Date())
+    }
 }

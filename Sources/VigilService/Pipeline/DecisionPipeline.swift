@@ -99,4 +99,8 @@ struct DecisionPipeline: BatchStages {
         metrics.output("dead_letter", count: prepared.deadLettered)
         for record in prepared.records { metrics.violation(domain: "policy", severity: record.violation.severity.subjectToken) }
     }
+
+    func deadLetter(_ message: InboundMessage, _ error: InputError) throws -> OutboundEvent {
+        try processor.deadLetter(message, error)
+    }
 }

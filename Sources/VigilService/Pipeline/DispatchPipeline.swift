@@ -94,4 +94,8 @@ struct DispatchPipeline: BatchStages {
         try publisher.publishBatch(outbound, timeout: .seconds(10))
         engine.count(prepared.firings, metrics: metrics)
     }
+
+    func deadLetter(_ message: InboundMessage, _ error: InputError) throws -> OutboundEvent {
+        try deadLetters.deadLetter(message, error)
+    }
 }

@@ -94,4 +94,8 @@ struct PITPipeline: BatchStages {
         metrics.output("dead_letter", count: prepared.deadLettered)
         for violation in violations { metrics.pitViolation(violation) }
     }
+
+    func deadLetter(_ message: InboundMessage, _ error: InputError) throws -> OutboundEvent {
+        try processor.deadLetter(message, error, at: Date())
+    }
 }

@@ -3,6 +3,7 @@ import Logging
 import Synchronization
 import VigilCore
 import VigilNATS
+import VigilPostgres
 
 /// What a stream pipeline does with one fetched batch, in two stages that overlap across batches:
 /// while batch *n* is being committed, batch *n+1* is already fetched and prepared.
@@ -21,6 +22,12 @@ protocol BatchStages: Sendable {
     /// follow them. The batch is acked when it returns and nak'ed (redelivered after
     /// `retry_delay`) when it throws.
     func commit(_ prepared: Prepared) throws
+
+    /// The DLQ event for a message set aside with `error` (see ``StagedConsumer``).
+    func deadLetter(_ message: InboundMessage, _ error: InputError) throws -> OutboundEvent
+
+    /// Where the DLQ event is published.
+    var publisher: JetStream { get }
 }
 
 /// A step of a batch that failed for a named reason (`publish_failed`, `database_failed`); the
@@ -52,6 +59,13 @@ struct PipelineStepFailure: Error, CustomStringConvertible {
 /// batches are settled there, before the next fetch, which polls briefly while a batch is still
 /// being committed. On stop, the batch being prepared is finished and handed over, the committing
 /// thread drains the queue, and the fetching thread settles everything before returning.
+///
+/// A batch whose commit PostgreSQL refuses for a reason that lies in the data itself (SQLSTATE
+/// class 22, or a NOT NULL or CHECK violation) would fail the same way on every redelivery and
+/// hold back every valid message batched with it. Such a batch is retried one message at a time
+/// (prepare and commit again, which the deterministic ids make idempotent); a message refused on
+/// its own is set aside as a `rejected_by_database` DLQ event with its original bytes and acked,
+/// and the others are committed. Any other failure naks the whole batch.
 struct StagedConsumer<Stages: BatchStages> {
     let subscription: PullSubscription
     let stages: Stages
@@ -114,7 +128,7 @@ struct StagedConsumer<Stages: BatchStages> {
                 queue.put(Batch(messages: messages, prepared: prepared, started: started))
             } catch {
                 report(error, count: messages.count)
-                Settlement(messages: messages, succeeded: false).apply(retryDelay: retryDelay)
+                Settlement(nak: messages).apply(retryDelay: retryDelay)
             }
         }
         queue.close()
@@ -122,8 +136,9 @@ struct StagedConsumer<Stages: BatchStages> {
         settle()
     }
 
-    /// Prepares, commits and settles one batch on the calling thread; returns whether it was acked.
-    /// The same steps as ``run(until:)``, without the overlap: for tests and tools.
+    /// Prepares, commits and settles one batch on the calling thread; returns whether every message
+    /// was acked (committed, or set aside). The same steps as ``run(until:)``, without the overlap:
+    /// for tests and tools.
     @discardableResult
     func process(_ messages: [JetStreamMessage]) -> Bool {
         let started = ContinuousClock.now
@@ -133,10 +148,10 @@ struct StagedConsumer<Stages: BatchStages> {
             settlement = commit(Batch(messages: messages, prepared: try stages.prepare(messages), started: started))
         } catch {
             report(error, count: messages.count)
-            settlement = Settlement(messages: messages, succeeded: false)
+            settlement = Settlement(nak: messages)
         }
         settlement.apply(retryDelay: retryDelay)
-        return settlement.succeeded
+        return settlement.nak.isEmpty
     }
 
     private struct Batch: Sendable {
@@ -152,30 +167,74 @@ struct StagedConsumer<Stages: BatchStages> {
             metrics.stageDuration(stages.inputKind, stage: "commit", seconds: Elapsed.seconds(since: committing))
             let seconds = Elapsed.seconds(since: batch.started)
             metrics.processingLatency(stages.inputKind, seconds: seconds, count: batch.messages.count)
-            return Settlement(messages: batch.messages, succeeded: true)
+            return Settlement(ack: batch.messages)
         } catch {
             report(error, count: batch.messages.count)
-            return Settlement(messages: batch.messages, succeeded: false)
+            guard let rejection = Self.rejection(error) else { return Settlement(nak: batch.messages) }
+            return isolate(batch.messages, batchRejection: rejection)
         }
     }
 
+    /// Commits the messages of a batch PostgreSQL rejected one by one, setting aside those it rejects alone.
+    private func isolate(_ messages: [JetStreamMessage], batchRejection: PostgresError) -> Settlement {
+        var settlement = Settlement()
+        for message in messages {
+            do {
+                if messages.count == 1 { throw batchRejection }
+                try stages.commit(try stages.prepare([message]))
+                settlement.ack.append(message)
+            } catch {
+                guard let rejection = Self.rejection(error) else {
+                    settlement.nak.append(message)
+                    continue
+                }
+                do {
+                    try setAside(message, rejection)
+                    settlement.ack.append(message)
+                } catch {
+                    logger.error("\(stages.inputKind) could not be set aside; redelivering", metadata: ["error": "\(error)"])
+                    settlement.nak.append(message)
+                }
+            }
+        }
+        return settlement
+    }
+
+    private func setAside(_ message: JetStreamMessage, _ rejection: PostgresError) throws {
+        let input = InboundMessage(message)
+        let error = InputError(.rejectedByDatabase, "PostgreSQL refused to store its effects: \(rejection.message)"
+                               + (rejection.sqlState.map { " (SQLSTATE \($0))" } ?? ""))
+        let event = try stages.deadLetter(input, error)
+        try stages.publisher.publishBatch([OutboundMessage(subject: event.subject, payload: Array(event.payload), messageID: event.id)],
+                                          timeout: .seconds(10))
+        metrics.error(InputError.Code.rejectedByDatabase.rawValue)
+        metrics.output("dead_letter")
+        logger.error("\(stages.inputKind) set aside: PostgreSQL rejects it on its own",
+                     metadata: ["subject": "\(input.subject)", "stream_sequence": "\(input.streamSequence.map(String.init) ?? "-")",
+                                "error": "\(rejection)"])
+    }
+
+    /// The PostgreSQL error behind `error` when it lies in the data (it would recur on every retry).
+    static func rejection(_ error: any Error) -> PostgresError? {
+        let root = (error as? PipelineStepFailure)?.underlying ?? error
+        guard let postgres = root as? PostgresError, let state = postgres.sqlState else { return nil }
+        return state.hasPrefix("22") || state == "23502" || state == "23514" ? postgres : nil
+    }
+
     private func report(_ error: any Error, count: Int) {
-        logger.error("\(stages.inputKind) batch not processed; redelivering", metadata: ["error": "\(error)", "messages": "\(count)"])
+        logger.error("\(stages.inputKind) batch not processed", metadata: ["error": "\(error)", "messages": "\(count)"])
         if !(error is PipelineStepFailure) { metrics.error("processing_failed") }
     }
 }
 
-/// A batch whose fate is decided: acked, or nak'ed for redelivery after the retry delay.
+/// What becomes of a batch's messages: acked, or nak'ed for redelivery after the retry delay.
 private struct Settlement: Sendable {
-    var messages: [JetStreamMessage]
-    var succeeded: Bool
+    var ack: [JetStreamMessage] = []
+    var nak: [JetStreamMessage] = []
 
     func apply(retryDelay: Double) {
-        if succeeded {
-            for message in messages { try? message.ack() }
-        } else {
-            for message in messages { try? message.nak(delay: .milliseconds(Int64(retryDelay * 1000))) }
-        }
+        for message in ack { try? message.ack() }
+        for message in nak { try? message.nak(delay: .milliseconds(Int64(retryDelay * 1000))) }
     }
 }
 
