@@ -90,13 +90,6 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // Temporary reproducer for the heap-corruption abort (branch heap).
-        .executableTarget(
-            name: "heap-stress",
-            dependencies: ["VigilNATS", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: swiftSettings
-        ),
-
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"], swiftSettings: swiftSettings),
         .testTarget(name: "VigilNATSTests", dependencies: ["VigilNATS"], swiftSettings: swiftSettings),
         .testTarget(name: "VigilRedisTests", dependencies: ["VigilRedis", "VigilDigest"], swiftSettings: swiftSettings),

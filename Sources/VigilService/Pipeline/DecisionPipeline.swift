@@ -44,7 +44,7 @@ struct DecisionPipeline {
         metrics.input("decision", count: messages.count)
         let inputs = messages.map { message in
             InboundMessage(subject: message.subject, payload: Data(message.payload),
-                           streamSequence: heapMeta ? (try? message.metadata().streamSequence) : message.streamSequence)
+                           streamSequence: message.streamSequence)
         }
         do {
             let outcomes = try processor.process(inputs)

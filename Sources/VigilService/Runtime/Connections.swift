@@ -40,8 +40,7 @@ struct Connections: Sendable {
         }
         let consume = try nats("consume")
         let publish = try nats("publish")
-        // TEMPORARY (branch heap): VIGIL_HEAP_SHARE=1 restores the old sharing to reproduce the abort.
-        let workerConnections = heapShare ? [] : try (1..<max(1, configuration.decisions.workers)).map { index in
+        let workerConnections = try (1..<max(1, configuration.decisions.workers)).map { index in
             (consume: try nats("consume-\(index)"), publish: try nats("publish-\(index)"))
         }
         let service = try nats("service", sendAsap: true)
@@ -61,7 +60,6 @@ struct Connections: Sendable {
         try jetStream.ensureConsumer(stream: configuration.streams.decisions.name, consumer)
         let natsSettings = configuration.nats, instanceID = configuration.instanceID
         let dedicated = DedicatedNATSConnections { role in
-            if heapShare { return role.contains("consume") ? consume : publish }
             let options = natsSettings.connectionOptions(instanceID: instanceID, role: role)
             return try named("nats.url") { try NATSConnection(configuration: options, logger: logger) }
         }
@@ -142,8 +140,3 @@ final class DedicatedNATSConnections: Sendable {
 
     var all: [NATSConnection] { opened.withLock { $0 } }
 }
-
-/// TEMPORARY (branch heap): share connections the old way to reproduce the heap-corruption abort.
-let heapShare = ProcessInfo.processInfo.environment["VIGIL_HEAP_SHARE"] == "1"
-/// TEMPORARY (branch heap): read stream sequences with natsMsg_GetMetaData, as before.
-let heapMeta = ProcessInfo.processInfo.environment["VIGIL_HEAP_META"] == "1"

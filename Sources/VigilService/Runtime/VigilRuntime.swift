@@ -54,8 +54,8 @@ public enum VigilRuntime {
         // running Vigil that consumes nothing.
         let pipelines = try await onDedicatedThread("vigil-bind") {
             try (0..<configuration.decisions.workers).map { index in
-                let consume = index == 0 || heapShare ? connections.jetStreamConsume : try connections.workerConnections[index - 1].consume.jetStream()
-                let publish = index == 0 || heapShare ? connections.publish : connections.workerConnections[index - 1].publish
+                let consume = index == 0 ? connections.jetStreamConsume : try connections.workerConnections[index - 1].consume.jetStream()
+                let publish = index == 0 ? connections.publish : connections.workerConnections[index - 1].publish
                 return DecisionPipeline(
                     subscription: try consume.pullSubscribe(
                         stream: configuration.streams.decisions.name, durable: configuration.decisions.durableName),
