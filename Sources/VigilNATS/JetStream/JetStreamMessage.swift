@@ -92,6 +92,10 @@ public final class JetStreamMessage: @unchecked Sendable {
     }
 
     /// Its stream/consumer position and delivery count.
+    ///
+    /// Not for every message on a hot path: calling it (cnats `natsMsg_GetMetaData`) per fetched
+    /// message under load reproduced the glibc heap-corruption abort, with one worker or two (see
+    /// docs/performance.md). Pipelines use ``streamSequence``.
     public func metadata() throws -> JetStreamMetadata {
         var meta: UnsafeMutablePointer<jsMsgMetaData>?
         try NATSError.check(natsMsg_GetMetaData(&meta, handle), "read JetStream metadata")

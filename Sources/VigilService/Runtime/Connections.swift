@@ -94,9 +94,11 @@ struct Connections: Sendable {
     }
 
     /// A NATS connection of its own for one component (a stream pipeline's fetching, or its
-    /// asynchronous JetStream publishing). Components never share a cnats connection or JetStream
-    /// context with another thread: libnats 3.4.1 corrupted its heap when pull subscriptions on one
-    /// context, or async publishers on one connection, were used from several threads at once.
+    /// asynchronous JetStream publishing). Components share no cnats connection or JetStream
+    /// context with another thread. This was added against a heap-corruption abort, but the branch
+    /// `heap` measurements (docs/performance.md) show that sharing was not its cause: the abort came
+    /// back with dedicated connections, even with one worker, once `natsMsg_GetMetaData` was called
+    /// for every message again. Kept because it costs little and isolates slow consumers.
     func dedicated(_ role: String) throws -> NATSConnection {
         try dedicatedConnections.open(role)
     }
