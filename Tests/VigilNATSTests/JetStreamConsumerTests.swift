@@ -42,22 +42,21 @@ import Testing
         #expect(messages.isEmpty)
     }
 
-    @Test func fetchAvailableReturnsWhatIsPendingAtOnceAndEmptyWhenIdle() throws {
+    @Test func fetchReturnsWhatIsPendingAtOnceWithoutWaitingForTheBatch() throws {
         let (fixture, subscription, _) = try consumerFixture()
-        #expect(try subscription.fetchAvailable(batch: 10, wait: .milliseconds(200)).isEmpty)
         for index in 0..<3 {
             _ = try fixture.jetStream.publish(subject: "\(fixture.subject).a", payload: [UInt8(index)])
         }
         // Three pending, batch of 100: the request must end with the three, not wait for 97 more.
         let clock = ContinuousClock()
         let started = clock.now
-        let messages = try subscription.fetchAvailable(batch: 100, wait: .seconds(20))
+        let messages = try subscription.fetch(batch: 100, timeout: .seconds(20))
         #expect(messages.map(\.payload) == [[0], [1], [2]])
         #expect(clock.now - started < .seconds(10))
         for message in messages { try message.ack() }
     }
 
-    @Test func fetchAvailableHandsOverTheFirstMessageToArriveWithoutWaitingForTheBatch() throws {
+    @Test func aFetchOfOneHandsOverTheFirstMessageToArrive() throws {
         let (fixture, subscription, _) = try consumerFixture()
         let jetStream = fixture.jetStream, subject = "\(fixture.subject).b"
         let publisher = Thread {
@@ -68,10 +67,9 @@ import Testing
         publisher.start()
         let clock = ContinuousClock()
         let started = clock.now
-        var messages = try subscription.fetchAvailable(batch: 256, wait: .seconds(20))
-        if messages.isEmpty { messages = try subscription.fetchAvailable(batch: 256, wait: .seconds(20)) }
+        let messages = try subscription.fetch(batch: 1, timeout: .seconds(20))
         #expect(messages.map(\.payload) == [[7]])
-        // The request waits up to 20 s for a batch of 256; ending well before shows it returned on the first.
+        // The request waits up to 20 s; ending well before shows it returned on the message.
         #expect(clock.now - started < .seconds(10))
         for message in messages { try message.ack() }
     }

@@ -20,9 +20,10 @@ public final class PullSubscription: @unchecked Sendable {
     }
 
     /// Returns up to `batch` messages: what is available at once, or, when none is, the messages
-    /// that arrive until the batch is full or `timeout` passes (an empty array then). cnats's
-    /// `natsSubscription_Fetch` semantics: under a trickle of messages it can hold the first one for
-    /// the whole `timeout`; pipelines use ``fetchAvailable(batch:wait:)`` instead.
+    /// that arrive until the batch is full or `timeout` passes (an empty array then). That is
+    /// cnats's `natsSubscription_Fetch`: with `batch` 1 it returns the moment a message is stored;
+    /// with a larger batch and nothing stored it can hold the first message for the whole `timeout`
+    /// (the pipelines' `FetchPlan` accounts for both).
     public func fetch(batch: Int, timeout: Duration) throws -> [JetStreamMessage] {
         guard batch > 0 else { return [] }
         return try fetchLock.withLock { _ in
@@ -30,25 +31,6 @@ public final class PullSubscription: @unchecked Sendable {
             var errorCode = jsErrCode(0)
             let status = natsSubscription_Fetch(&list, handle, Int32(clamping: batch), max(timeout.natsMilliseconds, 1), &errorCode)
             return try take(&list, status: status, errorCode: errorCode)
-        }
-    }
-
-    /// Returns up to `batch` messages as soon as at least one is available, waiting at most `wait`
-    /// for the first (an empty array then). This is a JetStream pull request with `no_wait` and
-    /// `expires`: the server answers at once with what is pending, or, when nothing is, with the
-    /// first messages to arrive, and then ends the request; so a message never waits for a batch
-    /// to fill, and an idle consumer costs one request per `wait`.
-    public func fetchAvailable(batch: Int, wait: Duration) throws -> [JetStreamMessage] {
-        guard batch > 0 else { return [] }
-        return try fetchLock.withLock { _ in
-            var request = jsFetchRequest()
-            _ = jsFetchRequest_Init(&request)
-            request.Batch = Int32(clamping: batch)
-            request.NoWait = true
-            request.Expires = max(wait.natsMilliseconds, 1) * 1_000_000
-            var list = natsMsgList()
-            let status = natsSubscription_FetchRequest(&list, handle, &request)
-            return try take(&list, status: status, errorCode: jsErrCode(0))
         }
     }
 

@@ -70,4 +70,8 @@ struct ReportPipeline: BatchStages {
     func deadLetter(_ message: InboundMessage, _ error: InputError) throws -> OutboundEvent {
         try processor.deadLetter(message, error, at: Date())
     }
+
+    static func merge(_ batches: [Prepared]) -> Prepared {
+        Prepared(violations: batches.flatMap(\.violations), events: batches.flatMap(\.events))
+    }
 }

@@ -103,4 +103,9 @@ struct DecisionPipeline: BatchStages {
     func deadLetter(_ message: InboundMessage, _ error: InputError) throws -> OutboundEvent {
         try processor.deadLetter(message, error)
     }
+
+    static func merge(_ batches: [Prepared]) -> Prepared {
+        Prepared(records: batches.flatMap(\.records), logRows: batches.flatMap(\.logRows),
+                 completed: batches.reduce(0) { $0 + $1.completed }, deadLettered: batches.reduce(0) { $0 + $1.deadLettered })
+    }
 }

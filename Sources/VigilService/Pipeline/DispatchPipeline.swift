@@ -98,4 +98,8 @@ struct DispatchPipeline: BatchStages {
     func deadLetter(_ message: InboundMessage, _ error: InputError) throws -> OutboundEvent {
         try deadLetters.deadLetter(message, error)
     }
+
+    static func merge(_ batches: [Prepared]) -> Prepared {
+        Prepared(updates: batches.flatMap(\.updates), firings: batches.flatMap(\.firings), outbound: batches.flatMap(\.outbound))
+    }
 }

@@ -98,4 +98,8 @@ struct PITPipeline: BatchStages {
     func deadLetter(_ message: InboundMessage, _ error: InputError) throws -> OutboundEvent {
         try processor.deadLetter(message, error, at: Date())
     }
+
+    static func merge(_ batches: [Prepared]) -> Prepared {
+        Prepared(results: batches.flatMap(\.results), deadLettered: batches.reduce(0) { $0 + $1.deadLettered })
+    }
 }

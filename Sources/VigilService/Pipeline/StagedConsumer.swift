@@ -23,6 +23,9 @@ protocol BatchStages: Sendable {
     /// `retry_delay`) when it throws.
     func commit(_ prepared: Prepared) throws
 
+    /// Several prepared batches as one, so they are committed in one transaction.
+    static func merge(_ batches: [Prepared]) -> Prepared
+
     /// The DLQ event for a message set aside with `error` (see ``StagedConsumer``).
     func deadLetter(_ message: InboundMessage, _ error: InputError) throws -> OutboundEvent
 
@@ -50,11 +53,13 @@ struct PipelineStepFailure: Error, CustomStringConvertible {
 
 /// Runs one worker of a stream pipeline: a fetching thread (the caller's) and a committing thread.
 ///
-/// The fetching thread long-polls the durable consumer with ``PullSubscription/fetchAvailable(batch:wait:)``,
-/// so a message is handed over as soon as it is stored rather than when a batch fills, runs
-/// ``BatchStages/prepare(_:)`` and hands the batch to the committing thread through a queue of
-/// one, so at most three batches are in flight (one being prepared, one waiting, one being
-/// committed) and a slow database slows fetching rather than growing memory. Every operation on
+/// The fetching thread pulls from the durable consumer as ``FetchPlan`` says, so a message is
+/// handed over as soon as it is stored rather than when a batch fills, runs
+/// ``BatchStages/prepare(_:)`` and queues the batch for the committing thread, which commits
+/// everything queued in one transaction (a group commit), so the database's per-transaction cost
+/// is paid once however many batches arrived meanwhile, and a decision's event never waits for
+/// it. At most ``queueCapacity`` batches wait; beyond that a slow database slows fetching rather
+/// than growing memory. Every operation on
 /// the subscription and its messages — fetch, ack, nak — stays on the fetching thread: committed
 /// batches are settled there, before the next fetch, which polls briefly while a batch is still
 /// being committed. On stop, the batch being prepared is finished and handed over, the committing
@@ -77,17 +82,17 @@ struct StagedConsumer<Stages: BatchStages> {
     let metrics: VigilMetrics
     let logger: Logger
 
-    /// Fetch wait while a committed batch may be waiting for its acks.
-    static var settlingWait: Double { 0.002 }
+    /// Prepared batches that may wait for the committing thread.
+    static var queueCapacity: Int { 16 }
 
     /// Loops until `stop` is set; every batch fetched is prepared, committed and settled first.
     func run(until stop: StopSignal) {
-        let queue = BatchHandoff<Batch>()
+        let queue = BatchHandoff<Batch>(capacity: Self.queueCapacity)
         let settled = Mutex<[Settlement]>([])
         let committerDone = DispatchSemaphore(value: 0)
         let committer = Thread { [self] in
-            while let batch = queue.take() {
-                settled.withLock { $0.append(commit(batch)) }
+            while let batches = queue.takeAll() {
+                settled.withLock { $0.append(commit(batches)) }
             }
             committerDone.signal()
         }
@@ -97,17 +102,19 @@ struct StagedConsumer<Stages: BatchStages> {
 
         var failures = 0
         var inFlight = 0
+        var lastCount = 0
         func settle() {
             let done = settled.withLock { list -> [Settlement] in defer { list.removeAll() }; return list }
-            inFlight -= done.count
+            inFlight -= done.reduce(0) { $0 + $1.batches }
             for settlement in done { settlement.apply(retryDelay: retryDelay) }
         }
         while !stop.isSet {
             settle()
             let messages: [JetStreamMessage]
             do {
-                let wait = inFlight > 0 ? min(fetchWait, Self.settlingWait) : fetchWait
-                messages = try subscription.fetchAvailable(batch: batchSize, wait: .microseconds(Int64(wait * 1e6)))
+                let plan = FetchPlan(lastCount: lastCount, inFlight: inFlight, batchSize: batchSize, idleWait: fetchWait)
+                messages = try subscription.fetch(batch: plan.batch, timeout: .microseconds(Int64(plan.wait * 1e6)))
+                lastCount = messages.count
             } catch {
                 failures += 1
                 metrics.error("fetch_failed")
@@ -145,7 +152,7 @@ struct StagedConsumer<Stages: BatchStages> {
         metrics.input(stages.inputKind, count: messages.count)
         let settlement: Settlement
         do {
-            settlement = commit(Batch(messages: messages, prepared: try stages.prepare(messages), started: started))
+            settlement = commit([Batch(messages: messages, prepared: try stages.prepare(messages), started: started)])
         } catch {
             report(error, count: messages.count)
             settlement = Settlement(nak: messages)
@@ -160,19 +167,28 @@ struct StagedConsumer<Stages: BatchStages> {
         var started: ContinuousClock.Instant
     }
 
-    private func commit(_ batch: Batch) -> Settlement {
+    /// Commits queued batches in one transaction.
+    private func commit(_ batches: [Batch]) -> Settlement {
         let committing = ContinuousClock.now
+        let messages = batches.flatMap(\.messages)
+        var settlement: Settlement
         do {
-            try stages.commit(batch.prepared)
+            try stages.commit(batches.count == 1 ? batches[0].prepared : Stages.merge(batches.map(\.prepared)))
             metrics.stageDuration(stages.inputKind, stage: "commit", seconds: Elapsed.seconds(since: committing))
-            let seconds = Elapsed.seconds(since: batch.started)
-            metrics.processingLatency(stages.inputKind, seconds: seconds, count: batch.messages.count)
-            return Settlement(ack: batch.messages)
+            for batch in batches {
+                metrics.processingLatency(stages.inputKind, seconds: Elapsed.seconds(since: batch.started), count: batch.messages.count)
+            }
+            settlement = Settlement(ack: messages)
         } catch {
-            report(error, count: batch.messages.count)
-            guard let rejection = Self.rejection(error) else { return Settlement(nak: batch.messages) }
-            return isolate(batch.messages, batchRejection: rejection)
+            report(error, count: messages.count)
+            if let rejection = Self.rejection(error) {
+                settlement = isolate(messages, batchRejection: rejection)
+            } else {
+                settlement = Settlement(nak: messages)
+            }
         }
+        settlement.batches = batches.count
+        return settlement
     }
 
     /// Commits the messages of a batch PostgreSQL rejected one by one, setting aside those it rejects alone.
@@ -227,10 +243,42 @@ struct StagedConsumer<Stages: BatchStages> {
     }
 }
 
+/// How the next fetch asks for messages. `natsSubscription_Fetch` returns at once with what is
+/// stored when anything is, but once nothing is it waits until the whole batch has arrived or the
+/// timeout passed; so it is only asked for a full batch right after a fetch that found messages,
+/// with a 1 ms timeout, and otherwise for one message, which it hands over the moment it is
+/// stored: at most `idleWait` while nothing is in flight, 2 ms while a committed batch may still
+/// be waiting for its acks (they are sent between fetches).
+///
+/// (`natsSubscription_FetchRequest` with `no_wait` and `expires` would return on the first message
+/// of any batch, but under load it was slower here and the service aborted with heap corruption
+/// in 3 of 6 max-rate runs with it, against none in 6 without; see docs/performance.md.)
+struct FetchPlan: Equatable {
+    var batch: Int
+    var wait: Double
+
+    init(batch: Int, wait: Double) {
+        self.batch = batch
+        self.wait = wait
+    }
+
+    init(lastCount: Int, inFlight: Int, batchSize: Int, idleWait: Double) {
+        if lastCount > 0 {
+            batch = batchSize
+            wait = min(idleWait, 0.001)
+        } else {
+            batch = 1
+            wait = inFlight > 0 ? min(idleWait, 0.002) : idleWait
+        }
+    }
+}
+
 /// What becomes of a batch's messages: acked, or nak'ed for redelivery after the retry delay.
 private struct Settlement: Sendable {
     var ack: [JetStreamMessage] = []
     var nak: [JetStreamMessage] = []
+    /// How many queued batches it settles.
+    var batches = 1
 
     func apply(retryDelay: Double) {
         for message in ack { try? message.ack() }
@@ -238,30 +286,36 @@ private struct Settlement: Sendable {
     }
 }
 
-/// A queue of one between two threads: `put` blocks while an element waits, `take` blocks while
-/// none does, and `close` lets `take` return what is left and then nil.
+/// A bounded queue between two threads: `put` blocks while `capacity` elements wait, `takeAll`
+/// blocks while none does and takes them all, and `close` lets `takeAll` return what is left and
+/// then nil.
 final class BatchHandoff<Element: Sendable>: @unchecked Sendable {
     // @unchecked: every field is accessed under `condition`.
     private let condition = NSCondition()
-    private var waiting: Element?
+    private var waiting: [Element] = []
     private var closed = false
+    private let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+    }
 
     func put(_ element: Element) {
         condition.lock()
         defer { condition.unlock() }
-        while waiting != nil { condition.wait() }
-        waiting = element
+        while waiting.count >= capacity { condition.wait() }
+        waiting.append(element)
         condition.broadcast()
     }
 
-    func take() -> Element? {
+    func takeAll() -> [Element]? {
         condition.lock()
         defer { condition.unlock() }
-        while waiting == nil, !closed { condition.wait() }
-        guard let element = waiting else { return nil }
-        waiting = nil
+        while waiting.isEmpty, !closed { condition.wait() }
+        guard !waiting.isEmpty else { return nil }
+        defer { waiting.removeAll() }
         condition.broadcast()
-        return element
+        return waiting
     }
 
     func close() {
