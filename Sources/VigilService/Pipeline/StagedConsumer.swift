@@ -85,20 +85,32 @@ struct StagedConsumer<Stages: BatchStages> {
     /// Prepared batches that may wait for the committing thread.
     static var queueCapacity: Int { 16 }
 
+    /// Whether commits run on a thread of their own. Off unless the environment sets
+    /// `VIGIL_EXPERIMENTAL_OVERLAP_COMMIT=1`: with it on, `vigil` aborted with glibc heap
+    /// corruption in 7 of 15 max-rate benchmark runs, against none in 7 with it off (root cause not
+    /// found; docs/performance.md). Off, the commit runs on the fetching thread right after
+    /// prepare, as one batch.
+    static var overlapsCommit: Bool { ProcessInfo.processInfo.environment["VIGIL_EXPERIMENTAL_OVERLAP_COMMIT"] == "1" }
+
     /// Loops until `stop` is set; every batch fetched is prepared, committed and settled first.
     func run(until stop: StopSignal) {
+        let overlap = Self.overlapsCommit
         let queue = BatchHandoff<Batch>(capacity: Self.queueCapacity)
         let settled = Mutex<[Settlement]>([])
         let committerDone = DispatchSemaphore(value: 0)
-        let committer = Thread { [self] in
-            while let batches = queue.takeAll() {
-                settled.withLock { $0.append(commit(batches)) }
+        if overlap {
+            let committer = Thread { [self] in
+                while let batches = queue.takeAll() {
+                    settled.withLock { $0.append(commit(batches)) }
+                }
+                committerDone.signal()
             }
-            committerDone.signal()
+            committer.name = "\(Thread.current.name ?? "vigil-\(stages.inputKind)")-commit"
+            committer.stackSize = 4 << 20
+            committer.start()
+        } else {
+            logger.debug("\(stages.inputKind) pipeline commits on its fetching thread")
         }
-        committer.name = "\(Thread.current.name ?? "vigil-\(stages.inputKind)")-commit"
-        committer.stackSize = 4 << 20
-        committer.start()
 
         var failures = 0
         var inFlight = 0
@@ -131,16 +143,23 @@ struct StagedConsumer<Stages: BatchStages> {
             do {
                 let prepared = try stages.prepare(messages)
                 metrics.stageDuration(stages.inputKind, stage: "prepare", seconds: Elapsed.seconds(since: started))
-                inFlight += 1
-                queue.put(Batch(messages: messages, prepared: prepared, started: started))
+                let batch = Batch(messages: messages, prepared: prepared, started: started)
+                if overlap {
+                    inFlight += 1
+                    queue.put(batch)
+                } else {
+                    commit([batch]).apply(retryDelay: retryDelay)
+                }
             } catch {
                 report(error, count: messages.count)
                 Settlement(nak: messages).apply(retryDelay: retryDelay)
             }
         }
-        queue.close()
-        committerDone.wait()
-        settle()
+        if overlap {
+            queue.close()
+            committerDone.wait()
+            settle()
+        }
     }
 
     /// Prepares, commits and settles one batch on the calling thread; returns whether every message
