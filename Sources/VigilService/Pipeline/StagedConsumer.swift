@@ -51,19 +51,19 @@ struct PipelineStepFailure: Error, CustomStringConvertible {
     }
 }
 
-/// Runs one worker of a stream pipeline: a fetching thread (the caller's) and a committing thread.
+/// Runs one worker of a stream pipeline on the caller's thread.
 ///
-/// The fetching thread pulls from the durable consumer as ``FetchPlan`` says, so a message is
-/// handed over as soon as it is stored rather than when a batch fills, runs
-/// ``BatchStages/prepare(_:)`` and queues the batch for the committing thread, which commits
-/// everything queued in one transaction (a group commit), so the database's per-transaction cost
-/// is paid once however many batches arrived meanwhile, and a decision's event never waits for
-/// it. At most ``queueCapacity`` batches wait; beyond that a slow database slows fetching rather
-/// than growing memory. Every operation on
-/// the subscription and its messages — fetch, ack, nak — stays on the fetching thread: committed
-/// batches are settled there, before the next fetch, which polls briefly while a batch is still
-/// being committed. On stop, the batch being prepared is finished and handed over, the committing
-/// thread drains the queue, and the fetching thread settles everything before returning.
+/// It pulls from the durable consumer as ``FetchPlan`` says, so a message is handed over as soon
+/// as it is stored rather than when a batch fills, runs ``BatchStages/prepare(_:)`` and then
+/// ``BatchStages/commit(_:)``, and acks or naks the batch. Every operation on the subscription and
+/// its messages — fetch, ack, nak — stays on this thread.
+///
+/// With ``overlapsCommit`` (experimental, off by default) commits run on a committing thread
+/// instead: prepared batches are queued (at most ``queueCapacity``; beyond that fetching waits,
+/// so a slow database slows intake rather than growing memory) and everything queued is committed
+/// in one transaction (a group commit); committed batches are settled on the fetching thread
+/// before its next fetch, which polls briefly while a batch is still being committed. On stop,
+/// the committing thread drains the queue and the fetching thread settles everything.
 ///
 /// A batch whose commit PostgreSQL refuses for a reason that lies in the data itself (SQLSTATE
 /// class 22, or a NOT NULL or CHECK violation) would fail the same way on every redelivery and
