@@ -14,7 +14,7 @@ struct BreakerAPI: Sendable {
     /// Routes over `admin`, publishing with JetStream.
     init(admin: EnforcementAdmin, publisher: JetStream) {
         self.init(admin: admin) { events in
-            try publisher.publishBatch(events.map { OutboundMessage(subject: $0.subject, payload: Array($0.payload), messageID: $0.id) })
+            try publisher.publishBatch(events.map(OutboundMessage.init))
         }
     }
 

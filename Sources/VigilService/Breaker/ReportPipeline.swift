@@ -27,14 +27,9 @@ struct ReportPipeline: BatchStages {
         var events: [OutboundEvent] = []
     }
 
-    /// The worker that fetches, prepares, commits and acknowledges this pipeline's batches.
-    var consumer: StagedConsumer<Self> {
-        StagedConsumer(subscription: subscription, stages: self, batchSize: configuration.batchSize, fetchWait: configuration.fetchWait,
-                       retryDelay: configuration.retryDelay, metrics: metrics, logger: logger)
+    var batching: Batching {
+        Batching(batchSize: configuration.batchSize, fetchWait: configuration.fetchWait, retryDelay: configuration.retryDelay)
     }
-
-    /// Loops until `stop` is set; every batch fetched is finished first.
-    func run(until stop: StopSignal) { consumer.run(until: stop) }
 
     func prepare(_ messages: [JetStreamMessage]) throws -> Prepared {
         let inputs = messages.map(InboundMessage.init)
@@ -62,8 +57,7 @@ struct ReportPipeline: BatchStages {
                 }
             }
         }
-        let outbound = events.map { OutboundMessage(subject: $0.subject, payload: Array($0.payload), messageID: $0.id) }
-        try PipelineStepFailure.step("publish_failed", metrics: metrics) { try publisher.publishBatch(outbound, timeout: .seconds(10)) }
+        try publishEvents(events.map(OutboundMessage.init))
         for violation in prepared.violations { metrics.violation(domain: "reported", severity: violation.severity.subjectToken) }
     }
 

@@ -41,14 +41,9 @@ struct DecisionPipeline: BatchStages {
         var deadLettered = 0
     }
 
-    /// The worker that fetches, prepares, commits and acknowledges this pipeline's batches.
-    var consumer: StagedConsumer<Self> {
-        StagedConsumer(subscription: subscription, stages: self, batchSize: configuration.batchSize, fetchWait: configuration.fetchWait,
-                       retryDelay: configuration.retryDelay, metrics: metrics, logger: logger)
+    var batching: Batching {
+        Batching(batchSize: configuration.batchSize, fetchWait: configuration.fetchWait, retryDelay: configuration.retryDelay)
     }
-
-    /// Loops until `stop` is set; every batch fetched is finished first.
-    func run(until stop: StopSignal) { consumer.run(until: stop) }
 
     func prepare(_ messages: [JetStreamMessage]) throws -> Prepared {
         let started = ContinuousClock.now
@@ -68,18 +63,14 @@ struct DecisionPipeline: BatchStages {
                     id: ValidationLogRow.streamID(portfolioID: decision.portfolioID, decisionID: decision.decisionID),
                     validatedAt: validatedAt, durationSeconds: elapsed))
                 for event in result.events {
-                    outbound.append(OutboundMessage(subject: event.subject, payload: Array(event.payload), messageID: event.id))
+                    outbound.append(OutboundMessage(event))
                 }
             case .deadLettered(let event, let error):
                 prepared.deadLettered += 1
-                metrics.error(error.code.rawValue)
-                logger.notice("input dead-lettered", metadata: ["subject": "\(event.subject)", "reason": "\(error)"])
-                outbound.append(OutboundMessage(subject: event.subject, payload: Array(event.payload), messageID: event.id))
+                deadLettered(event, error, into: &outbound)
             }
         }
-        let publishing = ContinuousClock.now
-        try PipelineStepFailure.step("publish_failed", metrics: metrics) { try publisher.publishBatch(outbound, timeout: .seconds(10)) }
-        metrics.stageDuration(inputKind, stage: "publish", seconds: Elapsed.seconds(since: publishing))
+        try publishEvents(outbound)
         return prepared
     }
 

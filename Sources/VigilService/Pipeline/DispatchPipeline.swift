@@ -47,14 +47,9 @@ struct DispatchPipeline: BatchStages {
         var outbound: [OutboundMessage] = []
     }
 
-    /// The worker that fetches, prepares, commits and acknowledges this pipeline's batches.
-    var consumer: StagedConsumer<Self> {
-        StagedConsumer(subscription: subscription, stages: self, batchSize: configuration.batchSize, fetchWait: configuration.fetchWait,
-                       retryDelay: configuration.retryDelay, metrics: metrics, logger: logger)
+    var batching: Batching {
+        Batching(batchSize: configuration.batchSize, fetchWait: configuration.fetchWait, retryDelay: configuration.retryDelay)
     }
-
-    /// Loops until `stop` is set; every batch fetched is finished first.
-    func run(until stop: StopSignal) { consumer.run(until: stop) }
 
     func prepare(_ messages: [JetStreamMessage]) throws -> Prepared {
         var events: [DispatchEvent] = []
@@ -68,7 +63,7 @@ struct DispatchPipeline: BatchStages {
                 metrics.output("dead_letter")
                 logger.notice("dispatch event dead-lettered", metadata: ["subject": "\(input.subject)", "reason": "\(error)"])
                 let dead = try deadLetters.deadLetter(input, error)
-                prepared.outbound.append(OutboundMessage(subject: dead.subject, payload: Array(dead.payload), messageID: dead.id))
+                prepared.outbound.append(OutboundMessage(dead))
             }
         }
         prepared.updates = try engine.monitor().ingest(events)
@@ -76,7 +71,7 @@ struct DispatchPipeline: BatchStages {
         prepared.firings = prepared.updates.flatMap(\.firings)
         for firing in prepared.firings {
             for event in try engine.factory.events(for: firing) {
-                prepared.outbound.append(OutboundMessage(subject: event.subject, payload: Array(event.payload), messageID: event.id))
+                prepared.outbound.append(OutboundMessage(event))
             }
         }
         return prepared
@@ -90,7 +85,7 @@ struct DispatchPipeline: BatchStages {
                 return try engine.respond(to: prepared.firings, on: connection)
             }
         }
-        let outbound = prepared.outbound + responses.map { OutboundMessage(subject: $0.subject, payload: Array($0.payload), messageID: $0.id) }
+        let outbound = prepared.outbound + responses.map(OutboundMessage.init)
         try publisher.publishBatch(outbound, timeout: .seconds(10))
         engine.count(prepared.firings, metrics: metrics)
     }

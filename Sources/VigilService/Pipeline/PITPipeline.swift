@@ -41,14 +41,9 @@ struct PITPipeline: BatchStages {
         var deadLettered = 0
     }
 
-    /// The worker that fetches, prepares, commits and acknowledges this pipeline's batches.
-    var consumer: StagedConsumer<Self> {
-        StagedConsumer(subscription: subscription, stages: self, batchSize: configuration.batchSize, fetchWait: configuration.fetchWait,
-                       retryDelay: configuration.retryDelay, metrics: metrics, logger: logger)
+    var batching: Batching {
+        Batching(batchSize: configuration.batchSize, fetchWait: configuration.fetchWait, retryDelay: configuration.retryDelay)
     }
-
-    /// Loops until `stop` is set; every batch fetched is finished first.
-    func run(until stop: StopSignal) { consumer.run(until: stop) }
 
     func prepare(_ messages: [JetStreamMessage]) throws -> Prepared {
         let inputs = messages.map(InboundMessage.init)
@@ -58,17 +53,13 @@ struct PITPipeline: BatchStages {
             switch outcome {
             case .checked(let result):
                 prepared.results.append(result)
-                outbound += result.events.map { OutboundMessage(subject: $0.subject, payload: Array($0.payload), messageID: $0.id) }
+                outbound += result.events.map(OutboundMessage.init)
             case .deadLettered(let event, let error):
                 prepared.deadLettered += 1
-                metrics.error(error.code.rawValue)
-                logger.notice("feature write dead-lettered", metadata: ["subject": "\(event.subject)", "reason": "\(error)"])
-                outbound.append(OutboundMessage(subject: event.subject, payload: Array(event.payload), messageID: event.id))
+                deadLettered(event, error, into: &outbound)
             }
         }
-        let publishing = ContinuousClock.now
-        try PipelineStepFailure.step("publish_failed", metrics: metrics) { try publisher.publishBatch(outbound, timeout: .seconds(10)) }
-        metrics.stageDuration(inputKind, stage: "publish", seconds: Elapsed.seconds(since: publishing))
+        try publishEvents(outbound)
         return prepared
     }
 
@@ -85,7 +76,7 @@ struct PITPipeline: BatchStages {
             }
             if !responses.isEmpty {
                 try PipelineStepFailure.step("publish_failed", metrics: metrics) {
-                    try publisher.publishBatch(responses.map { OutboundMessage(subject: $0.subject, payload: Array($0.payload), messageID: $0.id) },
+                    try publisher.publishBatch(responses.map(OutboundMessage.init),
                                                timeout: .seconds(10))
                 }
             }

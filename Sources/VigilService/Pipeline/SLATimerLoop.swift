@@ -55,7 +55,7 @@ struct SLATimerLoop {
                 return try engine.respond(to: firings, on: connection)
             }
         }
-        try publisher.publishBatch(outbound.map { OutboundMessage(subject: $0.subject, payload: Array($0.payload), messageID: $0.id) },
+        try publisher.publishBatch(outbound.map(OutboundMessage.init),
                                    timeout: .seconds(10))
         try monitor.complete(firings)
         engine.count(firings, metrics: metrics)

@@ -31,6 +31,48 @@ protocol BatchStages: Sendable {
 
     /// Where the DLQ event is published.
     var publisher: JetStream { get }
+
+    /// The durable consumer it reads.
+    var subscription: PullSubscription { get }
+
+    /// Batch size, fetch wait and retry delay, from the pipeline's configuration.
+    var batching: Batching { get }
+
+    var metrics: VigilMetrics { get }
+    var logger: Logger { get }
+}
+
+/// How a pipeline batches: messages per fetch, the idle fetch wait and the redelivery delay of a
+/// failed batch, in seconds.
+struct Batching: Sendable {
+    var batchSize: Int
+    var fetchWait: Double
+    var retryDelay: Double
+}
+
+extension BatchStages {
+    /// The worker that fetches, prepares, commits and acknowledges this pipeline's batches.
+    var consumer: StagedConsumer<Self> {
+        StagedConsumer(subscription: subscription, stages: self, batchSize: batching.batchSize, fetchWait: batching.fetchWait,
+                       retryDelay: batching.retryDelay, metrics: metrics, logger: logger)
+    }
+
+    /// Loops until `stop` is set; every batch fetched is finished first.
+    func run(until stop: StopSignal) { consumer.run(until: stop) }
+
+    /// Counts and logs a refused input; its DLQ event goes out with the batch's other events.
+    func deadLettered(_ event: OutboundEvent, _ error: InputError, into outbound: inout [OutboundMessage]) {
+        metrics.error(error.code.rawValue)
+        logger.notice("\(inputKind) dead-lettered", metadata: ["subject": "\(event.subject)", "reason": "\(error)"])
+        outbound.append(OutboundMessage(event))
+    }
+
+    /// Publishes a batch's events and waits for JetStream's acks, timed as the `publish` stage.
+    func publishEvents(_ outbound: [OutboundMessage]) throws {
+        let publishing = ContinuousClock.now
+        try PipelineStepFailure.step("publish_failed", metrics: metrics) { try publisher.publishBatch(outbound, timeout: .seconds(10)) }
+        metrics.stageDuration(inputKind, stage: "publish", seconds: Elapsed.seconds(since: publishing))
+    }
 }
 
 /// A step of a batch that failed for a named reason (`publish_failed`, `database_failed`); the
@@ -240,7 +282,7 @@ struct StagedConsumer<Stages: BatchStages> {
         let error = InputError(.rejectedByDatabase, "PostgreSQL refused to store its effects: \(rejection.message)"
                                + (rejection.sqlState.map { " (SQLSTATE \($0))" } ?? ""))
         let event = try stages.deadLetter(input, error)
-        try stages.publisher.publishBatch([OutboundMessage(subject: event.subject, payload: Array(event.payload), messageID: event.id)],
+        try stages.publisher.publishBatch([OutboundMessage(event)],
                                           timeout: .seconds(10))
         metrics.error(InputError.Code.rejectedByDatabase.rawValue)
         metrics.output("dead_letter")
@@ -350,6 +392,13 @@ enum Elapsed {
     static func seconds(since start: ContinuousClock.Instant) -> Double {
         let elapsed = ContinuousClock.now - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}
+
+extension OutboundMessage {
+    /// An engine event as a JetStream publish, deduplicated by its id.
+    init(_ event: OutboundEvent) {
+        self.init(subject: event.subject, payload: Array(event.payload), messageID: event.id)
     }
 }
 

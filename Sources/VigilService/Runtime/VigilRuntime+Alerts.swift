@@ -20,7 +20,7 @@ struct AlertWiring: Sendable {
             notifier: SilentNotifier(), clock: SystemClock())
         let publisher = try connections.dedicated("alerts").jetStream()
         let publish: @Sendable ([OutboundEvent]) throws -> Void = { events in
-            try publisher.publishBatch(events.map { OutboundMessage(subject: $0.subject, payload: Array($0.payload), messageID: $0.id) })
+            try publisher.publishBatch(events.map(OutboundMessage.init))
         }
         let settings = configuration.alerts
         let postgres = connections.postgres

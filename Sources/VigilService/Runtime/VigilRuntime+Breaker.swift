@@ -59,7 +59,7 @@ struct BreakerRuntime: Sendable {
             while !stop.isSet {
                 do {
                     let events = try admin.tick()
-                    try publisher.publishBatch(events.map { OutboundMessage(subject: $0.subject, payload: Array($0.payload), messageID: $0.id) })
+                    try publisher.publishBatch(events.map(OutboundMessage.init))
                 } catch {
                     logger.warning("half-open step failed", metadata: ["error": "\(error)"])
                 }
@@ -69,7 +69,7 @@ struct BreakerRuntime: Sendable {
         let adminResponder = BreakerAdminResponder(
             connection: connections.service, admin: admin, token: configuration.http.adminToken, prefix: settings.adminSubjectPrefix,
             publish: { events in
-                try publisher.publishBatch(events.map { OutboundMessage(subject: $0.subject, payload: Array($0.payload), messageID: $0.id) })
+                try publisher.publishBatch(events.map(OutboundMessage.init))
             }, logger: logger)
         let subscriptions = SubscriptionSet([try adminResponder.subscribe(queue: configuration.validation.queueGroup)])
         return BreakerRuntime(admin: admin, responder: responder, services: [workers, stepper, subscriptions])

@@ -27,7 +27,7 @@ extension VigilTasks {
             clock: SystemClock())
         return try withAlertDatabase(configuration) { connection in
             try responder.act(action, id: id, user: user, note: note, on: connection) { events in
-                try jetStream.publishBatch(events.map { OutboundMessage(subject: $0.subject, payload: Array($0.payload), messageID: $0.id) })
+                try jetStream.publishBatch(events.map(OutboundMessage.init))
             }
         }
     }

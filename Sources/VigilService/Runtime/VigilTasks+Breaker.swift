@@ -65,7 +65,7 @@ extension VigilTasks {
         defer { connection.close() }
         let jetStream = try connection.jetStream()
         return try body(admin) { events in
-            try jetStream.publishBatch(events.map { OutboundMessage(subject: $0.subject, payload: Array($0.payload), messageID: $0.id) })
+            try jetStream.publishBatch(events.map(OutboundMessage.init))
         }
     }
 }
