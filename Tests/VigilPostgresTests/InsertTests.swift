@@ -117,4 +117,26 @@ struct InsertTests {
             (error as? PostgresError)?.code == .invalidArgument
         }
     }
+
+    @Test func severalArrayInsertsRunAsOneAtomicStatement() throws {
+        let (connection, _) = try TestDatabase.connectInFreshSchema()
+        try connection.execute("CREATE TABLE parent (id bigint PRIMARY KEY)")
+        try connection.execute("CREATE TABLE child (id bigint PRIMARY KEY, note text NOT NULL)")
+        func inserts(_ ids: Range<Int>, note: String?) -> [PostgresArrayInsert] {
+            [PostgresArrayInsert(into: "parent", typedColumns: [("id", "int8")], rows: ids.map { [.int(Int64($0))] }, onConflict: "(id) DO NOTHING"),
+             PostgresArrayInsert(into: "child", typedColumns: [("id", "int8"), ("note", "text")],
+                                 rows: ids.map { [.int(Int64($0)), note.map(PostgresValue.text) ?? .null] }, onConflict: "(id) DO NOTHING")]
+        }
+        #expect(try connection.insert(inserts(0..<10, note: "n")) == 10)
+        #expect(try connection.insert(inserts(0..<10, note: "n")) == 0, "conflicts skipped")
+        // The second insert violates NOT NULL: the first one's rows must not stay.
+        #expect { try connection.insert(inserts(10..<20, note: nil)) } throws: { error in
+            (error as? PostgresError)?.sqlState == "23502"
+        }
+        #expect(try connection.query("SELECT count(*) AS c FROM parent").rows[0].int("c") == 10)
+        // More rows than one statement carries: one statement per chunk, in one transaction.
+        #expect(try connection.insert(inserts(100..<6_100, note: "big")) == 6_000)
+        #expect(try connection.query("SELECT count(*) AS c FROM child").rows[0].int("c") == 6_010)
+        #expect(try connection.insert([]) == 0)
+    }
 }

@@ -85,13 +85,17 @@ public struct ValidationLogWriter: Sendable {
     @discardableResult
     public func write(_ rows: [ValidationLogRow], on connection: PostgresConnection) throws -> Int {
         guard !rows.isEmpty else { return 0 }
+        return try connection.insert([insert(rows)])
+    }
+
+    /// The insert of `rows`, to run alone or in one statement with others.
+    public func insert(_ rows: [ValidationLogRow]) -> PostgresArrayInsert {
         let values: [[PostgresValue]] = rows.map { row in
             [.uuid(row.id), .text(row.decisionID), .text(row.portfolioID), .text(row.source.rawValue), .bool(row.isCompliant),
              .double(row.complianceScore), .textArray(row.policiesChecked), .textArray(row.violatedPolicies),
              .int(Int64(row.violationCount)), row.strategy.map(PostgresValue.text) ?? .null, .timestamp(row.decidedAt),
              .timestamp(row.validatedAt), .int(Int64(row.durationMicros))]
         }
-        return try connection.insert(into: "policy_validations", typedColumns: Self.columns, rows: values, onConflict: "(id) DO NOTHING")
-            .affectedRows
+        return PostgresArrayInsert(into: "policy_validations", typedColumns: Self.columns, rows: values, onConflict: "(id) DO NOTHING")
     }
 }

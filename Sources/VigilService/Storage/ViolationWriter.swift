@@ -16,10 +16,15 @@ public struct ViolationWriter: Sendable {
         ("suggested_adjustment", "jsonb"), ("event_id", "text"),
     ]
 
-    /// Inserts `records` in one transaction; returns how many rows were new.
+    /// Inserts `records`; returns how many rows were new.
     @discardableResult
     public func write(_ records: [ViolationRecord], on connection: PostgresConnection) throws -> Int {
         guard !records.isEmpty else { return 0 }
+        return try connection.insert([insert(records)])
+    }
+
+    /// The insert of `records`, to run alone or in one statement with others.
+    public func insert(_ records: [ViolationRecord]) throws -> PostgresArrayInsert {
         let rows: [[PostgresValue]] = try records.map { record in
             let violation = record.violation
             let adjustment: PostgresValue = try violation.suggestedAdjustment.map {
@@ -31,7 +36,6 @@ public struct ViolationWriter: Sendable {
                 .text(record.portfolioID), .text(violation.advisory ? "advisory" : "strict"), adjustment, .text(record.eventID),
             ]
         }
-        return try connection.insert(into: "policy_violations", typedColumns: Self.columns, rows: rows, onConflict: "(id) DO NOTHING")
-            .affectedRows
+        return PostgresArrayInsert(into: "policy_violations", typedColumns: Self.columns, rows: rows, onConflict: "(id) DO NOTHING")
     }
 }
