@@ -5,8 +5,10 @@ import VigilCore
 import VigilNATS
 import VigilPostgres
 
-/// What a stream pipeline does with one fetched batch, in two stages that overlap across batches:
-/// while batch *n* is being committed, batch *n+1* is already fetched and prepared.
+/// What a stream pipeline does with one fetched batch, in two stages: `prepare` (decode, check,
+/// publish the events) and `commit` (the database writes). ``StagedConsumer`` runs them one after
+/// the other, or, with its experimental switch, commits on a thread of its own while the next
+/// batches are prepared.
 protocol BatchStages: Sendable {
     /// What ``prepare(_:)`` hands to ``commit(_:)``.
     associatedtype Prepared: Sendable
@@ -18,8 +20,7 @@ protocol BatchStages: Sendable {
     /// matters (waiting for JetStream's acks). Throwing naks the batch.
     func prepare(_ messages: [JetStreamMessage]) throws -> Prepared
 
-    /// Stage two, on the committing thread, in fetch order: the database writes and the events that
-    /// follow them. The batch is acked when it returns and nak'ed (redelivered after
+    /// Stage two, in fetch order: the database writes and the events that follow them. The batch is acked when it returns and nak'ed (redelivered after
     /// `retry_delay`) when it throws.
     func commit(_ prepared: Prepared) throws
 
@@ -53,8 +54,7 @@ struct Batching: Sendable {
 extension BatchStages {
     /// The worker that fetches, prepares, commits and acknowledges this pipeline's batches.
     var consumer: StagedConsumer<Self> {
-        StagedConsumer(subscription: subscription, stages: self, batchSize: batching.batchSize, fetchWait: batching.fetchWait,
-                       retryDelay: batching.retryDelay, metrics: metrics, logger: logger)
+        StagedConsumer(subscription: subscription, stages: self, batching: batching, metrics: metrics, logger: logger)
     }
 
     /// Loops until `stop` is set; every batch fetched is finished first.
@@ -116,11 +116,7 @@ struct PipelineStepFailure: Error, CustomStringConvertible {
 struct StagedConsumer<Stages: BatchStages> {
     let subscription: PullSubscription
     let stages: Stages
-    let batchSize: Int
-    /// Longest idle wait of one fetch, in seconds.
-    let fetchWait: Double
-    /// Delay before a failed batch is redelivered, in seconds.
-    let retryDelay: Double
+    let batching: Batching
     let metrics: VigilMetrics
     let logger: Logger
 
@@ -160,13 +156,13 @@ struct StagedConsumer<Stages: BatchStages> {
         func settle() {
             let done = settled.withLock { list -> [Settlement] in defer { list.removeAll() }; return list }
             inFlight -= done.reduce(0) { $0 + $1.batches }
-            for settlement in done { settlement.apply(retryDelay: retryDelay) }
+            for settlement in done { settlement.apply(retryDelay: batching.retryDelay) }
         }
         while !stop.isSet {
             settle()
             let messages: [JetStreamMessage]
             do {
-                let plan = FetchPlan(lastCount: lastCount, inFlight: inFlight, batchSize: batchSize, idleWait: fetchWait)
+                let plan = FetchPlan(lastCount: lastCount, inFlight: inFlight, batchSize: batching.batchSize, idleWait: batching.fetchWait)
                 messages = try subscription.fetch(batch: plan.batch, timeout: .microseconds(Int64(plan.wait * 1e6)))
                 lastCount = messages.count
             } catch {
@@ -190,11 +186,11 @@ struct StagedConsumer<Stages: BatchStages> {
                     inFlight += 1
                     queue.put(batch)
                 } else {
-                    commit([batch]).apply(retryDelay: retryDelay)
+                    commit([batch]).apply(retryDelay: batching.retryDelay)
                 }
             } catch {
                 report(error, count: messages.count)
-                Settlement(nak: messages).apply(retryDelay: retryDelay)
+                Settlement(nak: messages).apply(retryDelay: batching.retryDelay)
             }
         }
         if overlap {
@@ -218,7 +214,7 @@ struct StagedConsumer<Stages: BatchStages> {
             report(error, count: messages.count)
             settlement = Settlement(nak: messages)
         }
-        settlement.apply(retryDelay: retryDelay)
+        settlement.apply(retryDelay: batching.retryDelay)
         return settlement.nak.isEmpty
     }
 
