@@ -101,7 +101,13 @@ struct StagedConsumer<Stages: BatchStages> {
         if overlap {
             let committer = Thread { [self] in
                 while let batches = queue.takeAll() {
-                    settled.withLock { $0.append(commit(batches)) }
+                    // Commit first, then take the lock only to hand the settlement over: written as
+                    // `settled.withLock { $0.append(commit(batches)) }`, the whole PostgreSQL
+                    // transaction ran inside the lock, so the fetching thread's `settle()` blocked for
+                    // every commit (no overlap), and every hand-over went through the mutex's contended
+                    // futex path, which ThreadSanitizer cannot see (it reported those as races).
+                    let settlement = commit(batches)
+                    settled.withLock { $0.append(settlement) }
                 }
                 committerDone.signal()
             }
