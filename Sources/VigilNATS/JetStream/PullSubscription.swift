@@ -24,14 +24,42 @@ public final class PullSubscription: @unchecked Sendable {
     /// cnats's `natsSubscription_Fetch`: with `batch` 1 it returns the moment a message is stored;
     /// with a larger batch and nothing stored it can hold the first message for the whole `timeout`
     /// (the pipelines' `FetchPlan` accounts for both).
+    ///
+    /// Messages already queued in the subscription (delivered late for an earlier request whose
+    /// `expires` ran out as the client gave up) are taken one fetch of 1 at a time, without a new
+    /// pull request, never by a larger fetch: libnats 3.4.1 (`_fetch`) overruns its message array
+    /// when a fetch of `batch` first takes more than `batch / 2` but fewer than `batch` queued
+    /// messages. It then compares the count with the *remaining* request size
+    /// (`req->Batch - count`), never finds them equal, and stores every message that arrives until
+    /// the timeout past the end of its `calloc(batch)` array: the glibc heap-corruption aborts in
+    /// docs/performance.md (a fetch of 512 returned 520–572 messages right before each one). A
+    /// fetch of 1 cannot overrun (it takes 0 or 1 queued message).
     public func fetch(batch: Int, timeout: Duration) throws -> [JetStreamMessage] {
         guard batch > 0 else { return [] }
         return try fetchLock.withLock { _ in
-            var list = natsMsgList()
-            var errorCode = jsErrCode(0)
-            let status = natsSubscription_Fetch(&list, handle, Int32(clamping: batch), max(timeout.natsMilliseconds, 1), &errorCode)
-            return try take(&list, status: status, errorCode: errorCode)
+            var messages: [JetStreamMessage] = []
+            while messages.count < batch, batch > 1, queuedMessages > 0 {
+                let one = try fetchLocked(batch: 1, timeout: .milliseconds(1))
+                if one.isEmpty { break }
+                messages += one
+            }
+            if !messages.isEmpty { return messages }
+            return try fetchLocked(batch: batch, timeout: timeout)
         }
+    }
+
+    /// Messages delivered to this subscription and not yet taken by a fetch.
+    private var queuedMessages: Int {
+        var count: Int32 = 0, bytes: Int32 = 0
+        guard natsSubscription_GetPending(handle, &count, &bytes) == NATS_OK else { return 0 }
+        return Int(count)
+    }
+
+    private func fetchLocked(batch: Int, timeout: Duration) throws -> [JetStreamMessage] {
+        var list = natsMsgList()
+        var errorCode = jsErrCode(0)
+        let status = natsSubscription_Fetch(&list, handle, Int32(clamping: batch), max(timeout.natsMilliseconds, 1), &errorCode)
+        return try take(&list, status: status, errorCode: errorCode)
     }
 
     /// Takes ownership of a fetched list's messages; "no messages" and "timed out" are an empty batch.

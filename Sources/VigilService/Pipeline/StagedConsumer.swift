@@ -125,9 +125,11 @@ struct StagedConsumer<Stages: BatchStages> {
 
     /// Whether commits run on a thread of their own. Off unless the environment sets
     /// `VIGIL_EXPERIMENTAL_OVERLAP_COMMIT=1`: with it on, `vigil` aborted with glibc heap
-    /// corruption in 7 of 15 max-rate benchmark runs, against none in 7 with it off (root cause not
-    /// found; docs/performance.md). Off, the commit runs on the fetching thread right after
-    /// prepare, as one batch.
+    /// corruption in 7 of 15 max-rate benchmark runs, against none in 7 with it off. The cause was
+    /// libnats 3.4.1 overrunning its fetch array, which its short fetches provoke more often, now
+    /// guarded in `PullSubscription.fetch` (0 aborts in 6 runs since; docs/performance.md, "Fifth
+    /// follow-up"); it stays off until a longer series confirms that. Off, the commit runs on the
+    /// fetching thread right after prepare, as one batch.
     static var overlapsCommit: Bool { ProcessInfo.processInfo.environment["VIGIL_EXPERIMENTAL_OVERLAP_COMMIT"] == "1" }
 
     /// Loops until `stop` is set; every batch fetched is prepared, committed and settled first.
@@ -139,7 +141,13 @@ struct StagedConsumer<Stages: BatchStages> {
         if overlap {
             let committer = Thread { [self] in
                 while let batches = queue.takeAll() {
-                    settled.withLock { $0.append(commit(batches)) }
+                    // Commit first, then take the lock only to hand the settlement over: written as
+                    // `settled.withLock { $0.append(commit(batches)) }`, the whole PostgreSQL
+                    // transaction ran inside the lock, so the fetching thread's `settle()` blocked for
+                    // every commit (no overlap), and every hand-over went through the mutex's contended
+                    // futex path, which ThreadSanitizer cannot see (it reported those as races).
+                    let settlement = commit(batches)
+                    settled.withLock { $0.append(settlement) }
                 }
                 committerDone.signal()
             }
