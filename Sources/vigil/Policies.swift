@@ -18,18 +18,8 @@ struct Policies: AsyncParsableCommand {
         var file: String
 
         func run() async throws {
-            try await exitOnFailure {
-                let configuration = try options.load()
-                let text = try readInputFile(file)
-                let applied: [String: Bool]
-                do {
-                    applied = try VigilTasks.applyPolicies(configuration, yaml: text)
-                } catch let error as PolicyError {
-                    throw CLIError(message: "\(file): \(error.description); nothing was applied", exitCode: 2)
-                }
-                for (name, created) in applied.sorted(by: { $0.key < $1.key }) {
-                    print("\(created ? "created" : "updated") \(name)")
-                }
+            try await applyYAMLFile(file, options: options, invalid: PolicyError.self) { configuration, text in
+                appliedLines(try VigilTasks.applyPolicies(configuration, yaml: text))
             }
         }
     }

@@ -32,14 +32,8 @@ struct SLA: AsyncParsableCommand {
         var file: String
 
         func run() async throws {
-            try await exitOnFailure {
-                let configuration = try options.load()
-                let text = try readInputFile(file)
-                do {
-                    print(SLAPolicyTable.render(try VigilTasks.applySLAPolicies(configuration, yaml: text)))
-                } catch let error as SLAPolicyInputError {
-                    throw CLIError(message: "\(file): \(error.description); nothing was applied", exitCode: 2)
-                }
+            try await applyYAMLFile(file, options: options, invalid: SLAPolicyInputError.self) { configuration, text in
+                SLAPolicyTable.render(try VigilTasks.applySLAPolicies(configuration, yaml: text))
             }
         }
     }

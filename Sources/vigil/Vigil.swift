@@ -58,6 +58,30 @@ func readInputFile(_ path: String) throws -> String {
     }
 }
 
+/// What every `apply FILE` command does: load the configuration, read the YAML file, apply it all
+/// or nothing, and print the result. A file that does not validate (`Invalid`) exits with code 2,
+/// naming the file and the field; nothing is applied then.
+func applyYAMLFile<Invalid: Error & CustomStringConvertible>(
+    _ file: String, options: ConfigurationOptions, invalid: Invalid.Type,
+    _ apply: (VigilConfiguration, String) throws -> String
+) async throws {
+    try await exitOnFailure {
+        let configuration = try options.load()
+        let text = try readInputFile(file)
+        do {
+            let output = try apply(configuration, text)
+            if !output.isEmpty { print(output) }
+        } catch let error as Invalid {
+            throw CLIError(message: "\(file): \(error.description); nothing was applied", exitCode: 2)
+        }
+    }
+}
+
+/// `created NAME` / `updated NAME` lines, sorted by name, for what an `apply` wrote.
+func appliedLines(_ applied: [String: Bool]) -> String {
+    applied.sorted { $0.key < $1.key }.map { "\($0.value ? "created" : "updated") \($0.key)" }.joined(separator: "\n")
+}
+
 func makeLogger(_ configuration: VigilConfiguration) -> Logger {
     let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
     LoggingSystem.bootstrap { label in
