@@ -74,41 +74,17 @@ extension VigilAPI {
                                              "until", "limit", "cursor"]
 
     static func pitFilter(_ query: Parameters) throws(APIError) -> PITViolationFilter {
-        for (key, _) in query where !pitParameters.contains(String(key)) {
-            throw APIError.badParameter(String(key), "is not a filter; filters: \(pitParameters.sorted().joined(separator: ", "))")
-        }
+        let reader = try FilterQuery(query, allowed: pitParameters)
         var filter = PITViolationFilter()
-        func text(_ name: String) throws(APIError) -> String? {
-            // Hummingbird has already percent-decoded query values.
-            guard let value = query.get(name) else { return nil }
-            guard !value.isEmpty, value.count <= 100 else { throw APIError.badParameter(name, "must be 1 to 100 characters") }
-            return value
-        }
-        func time(_ name: String) throws(APIError) -> Date? {
-            guard let value = try text(name) else { return nil }
-            guard let date = RFC3339.parse(value) else {
-                throw APIError.badParameter(name, "must be an RFC 3339 time with a zone, e.g. 2025-06-21T10:00:00Z")
-            }
-            return date
-        }
-        filter.serviceName = try text("service_name")
-        filter.featureName = try text("feature_name")
-        filter.entityID = try text("entity_id")
-        filter.violationType = try text("violation_type")
-        if let value = try text("severity") {
-            guard let severity = Severity(text: value) else { throw APIError.badParameter("severity", "must be one of CRITICAL, HIGH, MEDIUM, LOW") }
-            filter.severity = severity
-        }
-        filter.since = try time("since")
-        filter.until = try time("until")
-        if let value = try text("limit") {
-            guard let limit = Int(value), (1...1000).contains(limit) else { throw APIError.badParameter("limit", "must be an integer from 1 to 1000") }
-            filter.limit = limit
-        }
-        if let value = try text("cursor") {
-            guard let cursor = ViolationCursor(token: value) else { throw APIError.badParameter("cursor", "is not a cursor returned as next_cursor") }
-            filter.cursor = cursor
-        }
+        filter.serviceName = try reader.text("service_name")
+        filter.featureName = try reader.text("feature_name")
+        filter.entityID = try reader.text("entity_id")
+        filter.violationType = try reader.text("violation_type")
+        filter.severity = try reader.severity()
+        filter.since = try reader.time("since")
+        filter.until = try reader.time("until")
+        if let limit = try reader.limit() { filter.limit = limit }
+        filter.cursor = try reader.cursor()
         return filter
     }
 }

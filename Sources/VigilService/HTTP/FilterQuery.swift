@@ -1,0 +1,52 @@
+import Foundation
+import Hummingbird
+import VigilCore
+
+/// Reads the query parameters of a violation-log listing: refuses unknown keys, and turns each
+/// value into text (1–100 characters), an RFC 3339 time with a zone, a severity, a limit (1–1000)
+/// or a keyset cursor, with an error naming the parameter.
+struct FilterQuery {
+    let query: Parameters
+
+    /// Throws for the first key that is not in `allowed`.
+    init(_ query: Parameters, allowed: Set<String>) throws(APIError) {
+        for (key, _) in query where !allowed.contains(String(key)) {
+            throw APIError.badParameter(String(key), "is not a filter; filters: \(allowed.sorted().joined(separator: ", "))")
+        }
+        self.query = query
+    }
+
+    func text(_ name: String) throws(APIError) -> String? {
+        // Hummingbird has already percent-decoded query values.
+        guard let value = query.get(name) else { return nil }
+        guard !value.isEmpty, value.count <= 100 else { throw APIError.badParameter(name, "must be 1 to 100 characters") }
+        return value
+    }
+
+    func time(_ name: String) throws(APIError) -> Date? {
+        guard let value = try text(name) else { return nil }
+        // RFC3339.parse requires the zone: a bare local time would mean different instants on different hosts.
+        guard let date = RFC3339.parse(value) else {
+            throw APIError.badParameter(name, "must be an RFC 3339 time with a zone, e.g. 2025-06-21T10:00:00Z")
+        }
+        return date
+    }
+
+    func severity(_ name: String = "severity") throws(APIError) -> Severity? {
+        guard let value = try text(name) else { return nil }
+        guard let severity = Severity(text: value) else { throw APIError.badParameter(name, "must be one of CRITICAL, HIGH, MEDIUM, LOW") }
+        return severity
+    }
+
+    func limit(_ name: String = "limit") throws(APIError) -> Int? {
+        guard let value = try text(name) else { return nil }
+        guard let limit = Int(value), (1...1000).contains(limit) else { throw APIError.badParameter(name, "must be an integer from 1 to 1000") }
+        return limit
+    }
+
+    func cursor(_ name: String = "cursor") throws(APIError) -> ViolationCursor? {
+        guard let value = try text(name) else { return nil }
+        guard let cursor = ViolationCursor(token: value) else { throw APIError.badParameter(name, "is not a cursor returned as next_cursor") }
+        return cursor
+    }
+}
