@@ -47,8 +47,9 @@ public final class JetStreamMessage: @unchecked Sendable {
     /// (9 tokens) and `$JS.ACK.<domain>.<account>.<stream>.<consumer>.<delivered>.<sseq>.…` (11+).
     public var streamSequence: UInt64? {
         guard let reply = natsMsg_GetReply(handle) else { return nil }
-        return UnsafeRawPointer(reply).withMemoryRebound(to: UInt8.self, capacity: strlen(reply)) { start in
-            Self.streamSequence(ofAckSubject: UnsafeBufferPointer(start: start, count: strlen(reply)))
+        let length = strlen(reply)
+        return UnsafeRawPointer(reply).withMemoryRebound(to: UInt8.self, capacity: length) { start in
+            Self.streamSequence(ofAckSubject: UnsafeBufferPointer(start: start, count: length))
         }
     }
 

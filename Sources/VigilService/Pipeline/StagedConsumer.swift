@@ -316,8 +316,9 @@ struct StagedConsumer<Stages: BatchStages> {
 /// be waiting for its acks (they are sent between fetches).
 ///
 /// (`natsSubscription_FetchRequest` with `no_wait` and `expires` would return on the first message
-/// of any batch, but under load it was slower here and the service aborted with heap corruption
-/// in 3 of 6 max-rate runs with it, against none in 6 without; see docs/performance.md.)
+/// of any batch, but under load it was slower here: 8,500 against 12,500 decisions/s.) The short
+/// timeouts leave late deliveries queued in the subscription; `PullSubscription.fetch` takes those
+/// one at a time because of a libnats 3.4.1 overrun (docs/performance.md, "Crash found").
 struct FetchPlan: Equatable {
     var batch: Int
     var wait: Double
