@@ -47,10 +47,13 @@ import Testing
         for index in 0..<3 {
             _ = try fixture.jetStream.publish(subject: "\(fixture.subject).a", payload: [UInt8(index)])
         }
-        // Three pending, batch of 100: the request must end with the three, not wait for 97 more.
+        // Three stored, batch of 100: fetches hand over what arrives, never waiting for 97 more.
         let clock = ContinuousClock()
         let started = clock.now
-        let messages = try subscription.fetch(batch: 100, timeout: .seconds(20))
+        var messages: [JetStreamMessage] = []
+        while messages.count < 3, clock.now - started < .seconds(10) {
+            messages += try subscription.fetch(batch: 100, timeout: .seconds(20))
+        }
         #expect(messages.map(\.payload) == [[0], [1], [2]])
         #expect(clock.now - started < .seconds(10))
         for message in messages { try message.ack() }
@@ -82,10 +85,17 @@ import Testing
         for index in 0..<5 {
             _ = try fixture.jetStream.publish(subject: "\(fixture.subject).orders", payload: [UInt8(index)], headers: headers, messageID: "o-\(index)")
         }
-        let firstBatch = try subscription.fetch(batch: 3, timeout: .seconds(2))
-        #expect(firstBatch.count == 3)
-        let first = try #require(firstBatch.first)
-        #expect(first.payload == [0])
+        // A fetch hands over what has been delivered, never more than the batch: the five come
+        // in order over one or more fetches of at most three.
+        var fetched: [JetStreamMessage] = []
+        while fetched.count < 5 {
+            let batch = try subscription.fetch(batch: 3, timeout: .seconds(2))
+            try #require(!batch.isEmpty)
+            #expect(batch.count <= 3)
+            fetched += batch
+        }
+        #expect(fetched.map(\.payload) == [[0], [1], [2], [3], [4]])
+        let first = fetched[0]
         #expect(first.subject == "\(fixture.subject).orders")
         #expect(first.headers.values(for: "X-Tag") == ["a", "b"])
         #expect(first.headers["Ce-Type"] == "order.created")
@@ -97,9 +107,7 @@ import Testing
         #expect(metadata.stream == fixture.name)
         #expect(metadata.consumer == "worker")
         #expect(metadata.timestampNanoseconds > 0)
-        let rest = try subscription.fetch(batch: 10, timeout: .seconds(2))
-        #expect(rest.map(\.payload) == [[3], [4]])
-        for message in firstBatch + rest { try message.ack() }
+        for message in fetched { try message.ack() }
     }
 
     @Test func ackedMessagesAreNotRedelivered() throws {
@@ -177,6 +185,91 @@ import Testing
         }
         #expect(seen.count == 20)
         #expect(Set(seen).count == 20)
+    }
+
+    @Test func anIdleSubscriptionRenewsItsExpiredPullRequests() throws {
+        let fixture = try StreamFixture()
+        try fixture.jetStream.ensureConsumer(stream: fixture.name, ConsumerConfiguration(durableName: "idle", filterSubject: "\(fixture.subject).>"))
+        let subscription = try fixture.jetStream.pullSubscribe(stream: fixture.name, durable: "idle", requestExpiry: .milliseconds(50))
+        // Several requests expire (the server says so with 408s) while nothing is stored.
+        #expect(try subscription.fetch(batch: 8, timeout: .milliseconds(400)).isEmpty)
+        let jetStream = fixture.jetStream, subject = "\(fixture.subject).late"
+        let publisher = Thread {
+            Thread.sleep(forTimeInterval: 0.1)
+            _ = try? jetStream.publish(subject: subject, payload: [3])
+        }
+        publisher.start()
+        let clock = ContinuousClock()
+        let started = clock.now
+        let messages = try subscription.fetch(batch: 8, timeout: .seconds(20))
+        #expect(messages.map(\.payload) == [[3]])
+        #expect(clock.now - started < .seconds(10))
+        for message in messages { try message.ack() }
+    }
+
+    @Test func closeHandsBackDeliveredButUnfetchedMessages() throws {
+        // A 60 s ack wait: without the hand-back the second subscription would not see them in time.
+        let (fixture, subscription, _) = try consumerFixture { $0.ackWait = .seconds(60) }
+        for index in 0..<4 {
+            _ = try fixture.jetStream.publish(subject: "\(fixture.subject).h", payload: [UInt8(index)])
+        }
+        let first = try subscription.fetch(batch: 2, timeout: .seconds(2))
+        try #require(!first.isEmpty)
+        for message in first { try message.ack() }
+        // The fetch asked for the next messages ahead of need: they arrive unfetched.
+        #expect(waitUntil { subscription.pending > 0 })
+        subscription.close()
+        let second = try fixture.jetStream.pullSubscribe(stream: fixture.name, durable: "worker")
+        var rest: [JetStreamMessage] = []
+        let clock = ContinuousClock()
+        let started = clock.now
+        while first.count + rest.count < 4, clock.now - started < .seconds(10) {
+            rest += try second.fetch(batch: 10, timeout: .milliseconds(500))
+        }
+        #expect((first + rest).map(\.payload) == [[0], [1], [2], [3]])
+        for message in rest { try message.ack() }
+    }
+
+    @Test func fetchFailsWhenTheConsumerGoesAway() throws {
+        let (fixture, subscription, _) = try consumerFixture()
+        #expect(try subscription.fetch(batch: 4, timeout: .milliseconds(50)).isEmpty)
+        try fixture.jetStream.deleteStream(name: fixture.name)
+        // The outstanding request ends with a 409, the next one finds nobody: either way, an error.
+        let clock = ContinuousClock()
+        let started = clock.now
+        var failed = false
+        while !failed, clock.now - started < .seconds(5) {
+            do { _ = try subscription.fetch(batch: 4, timeout: .milliseconds(200)) } catch is NATSError { failed = true }
+        }
+        #expect(failed)
+    }
+
+    @Test func pullCreditsFollowDeliveriesAndWhatTheServerGivesUp() {
+        let clock = ContinuousClock()
+        let now = clock.now
+        var credits = PullCredits()
+        var sent = credits.request(batch: 10, now: now, expiry: .seconds(1))
+        #expect(sent)
+        sent = credits.request(batch: 10, now: now, expiry: .seconds(1))
+        #expect(!sent, "a whole batch is outstanding")
+        credits.delivered()
+        #expect(credits.outstanding == 9)
+        sent = credits.request(batch: 10, now: now, expiry: .seconds(1))
+        #expect(sent)
+        #expect(credits.outstanding == 19)
+        credits.ended(pending: 7)  // a 408 with Nats-Pending-Messages: 7
+        #expect(credits.outstanding == 12)
+        credits.ended(pending: nil)  // a 409 that does not say: the whole request
+        #expect(credits.outstanding == 2)
+        credits.ended(pending: 50)
+        #expect(credits.outstanding == 0, "never negative")
+        sent = credits.request(batch: 4, now: now, expiry: .seconds(1))
+        #expect(sent)
+        credits.expire(now: now + .milliseconds(1_400), grace: .milliseconds(500))
+        #expect(credits.outstanding == 4, "still within expiry and grace")
+        credits.expire(now: now + .milliseconds(1_500), grace: .milliseconds(500))
+        #expect(credits.outstanding == 0, "the server never answered: given up")
+        #expect(credits.lastDeadline == nil)
     }
 
     @Test func pullSubscribeToMissingConsumerFails() throws {

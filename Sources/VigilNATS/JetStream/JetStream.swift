@@ -12,12 +12,15 @@ public final class JetStream: @unchecked Sendable {
     public let connection: NATSConnection
     let failures: PublishFailureLog
     let batchLock = Mutex<Void>(())
+    /// The JetStream API subject prefix: `$JS.API`, `$JS.<domain>.API`, or the configured prefix.
+    let apiPrefix: String
     /// Keeps the prefix/domain strings valid for the context's life.
     private let strings: CStringArena
     private let failureClosure: UnmanagedPublishFailureLog
 
     init(connection: NATSConnection, domain: String?, prefix: String?, publishAsyncMaxPending: Int) throws {
         self.connection = connection
+        apiPrefix = prefix.map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 } ?? domain.map { "$JS.\($0).API" } ?? "$JS.API"
         let strings = CStringArena()
         self.strings = strings
         let failures = PublishFailureLog()

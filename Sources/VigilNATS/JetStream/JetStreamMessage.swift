@@ -24,11 +24,13 @@ public struct JetStreamMetadata: Sendable, Hashable {
 
 /// A message fetched from a pull consumer, owning its cnats `natsMsg` until it is deallocated.
 ///
-/// Acks are fire-and-forget publishes (not ack-sync): cheap, sent with the connection's next flush.
-// @unchecked: the natsMsg is only read after receipt, and acks (which mark it) are serialized by `ackLock`.
+/// Acks are fire-and-forget publishes to its ack subject (not ack-sync): cheap, sent with the
+/// connection's next flush.
+// @unchecked: the natsMsg is only read after receipt; acks and header reads are serialized by `ackLock`.
 public final class JetStreamMessage: @unchecked Sendable {
     private let handle: OpaquePointer
-    private let ackLock = Mutex<Void>(())
+    /// Whether it was acked, nak'ed or terminated.
+    private let ackLock = Mutex(false)
     /// cnats messages point at their subscription and connection without retaining them: keep both alive
     /// so an ack after the subscription was dropped cannot touch freed memory.
     private let subscription: PullSubscription
@@ -79,6 +81,7 @@ public final class JetStreamMessage: @unchecked Sendable {
     }
 
     /// Its headers (copied on each access).
+    /// (cnats parses headers lazily, writing into the message, so reads are serialized too.)
     public var headers: NATSHeaders { ackLock.withLock { _ in NATSHeaders(message: handle) } }
 
     /// A copy of its body.
@@ -110,24 +113,32 @@ public final class JetStreamMessage: @unchecked Sendable {
     }
 
     /// Acknowledges processing: the server will not redeliver it.
-    public func ack() throws { try acknowledge("ack") { natsMsg_Ack($0, nil) } }
+    public func ack() throws { try acknowledge("ack", body: "+ACK", final: true) }
 
     /// Asks for redelivery, after `delay` if given (otherwise at once).
     public func nak(delay: Duration? = nil) throws {
-        try acknowledge("nak") { message in
-            if let delay { natsMsg_NakWithDelay(message, delay.natsMilliseconds, nil) } else { natsMsg_Nak(message, nil) }
-        }
+        try acknowledge("nak", body: delay.map { "-NAK {\"delay\":\($0.natsNanoseconds)}" } ?? "-NAK", final: true)
     }
 
     /// Tells the server never to redeliver it (poison message).
-    public func term() throws { try acknowledge("term") { natsMsg_Term($0, nil) } }
+    public func term() throws { try acknowledge("term", body: "+TERM", final: true) }
 
     /// Resets the ack-wait timer while processing takes long.
-    public func inProgress() throws { try acknowledge("in-progress") { natsMsg_InProgress($0, nil) } }
+    public func inProgress() throws { try acknowledge("in-progress", body: "+WPI", final: false) }
 
-    private func acknowledge(_ kind: String, _ call: (OpaquePointer) -> natsStatus) throws {
-        let status = ackLock.withLock { _ in call(handle) }
-        try NATSError.check(status, "\(kind) JetStream message on '\(subject)'")
+    /// Publishes `body` to the message's ack subject (fire and forget, sent with the connection's
+    /// next flush). After an ack, nak or term, further ones are ignored, as the server would.
+    private func acknowledge(_ kind: String, body: String, final: Bool) throws {
+        try ackLock.withLock { settled in
+            guard !settled else { return }
+            guard let reply = natsMsg_GetReply(handle) else {
+                throw NATSError(code: .invalidMessage, operation: "\(kind) JetStream message on '\(subject)'", detail: "it has no ack subject")
+            }
+            let bytes = Array(body.utf8)
+            let status = bytes.withUnsafeBytes { natsConnection_Publish(subscription.jetStream.connection.handle, reply, $0.baseAddress, Int32($0.count)) }
+            try NATSError.check(status, "\(kind) JetStream message on '\(subject)'")
+            if final { settled = true }
+        }
     }
 
     deinit {

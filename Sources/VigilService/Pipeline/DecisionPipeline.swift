@@ -79,7 +79,7 @@ struct DecisionPipeline: BatchStages {
             try PipelineStepFailure.step("database_failed", metrics: metrics) {
                 // One statement (the violations as a WITH clause): one round trip, atomic without BEGIN/COMMIT.
                 let inserts = [try writer.insert(prepared.records), log.insert(prepared.logRows)]
-                try database.withConnection { try $0.insert(inserts) }
+                _ = try database.withConnection { try $0.insert(inserts) }
             }
         }
         metrics.output("policy_validation_completed", count: prepared.completed)

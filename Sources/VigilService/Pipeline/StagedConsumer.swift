@@ -95,17 +95,16 @@ struct PipelineStepFailure: Error, CustomStringConvertible {
 
 /// Runs one worker of a stream pipeline on the caller's thread.
 ///
-/// It pulls from the durable consumer as ``FetchPlan`` says, so a message is handed over as soon
-/// as it is stored rather than when a batch fills, runs ``BatchStages/prepare(_:)`` and then
-/// ``BatchStages/commit(_:)``, and acks or naks the batch. Every operation on the subscription and
-/// its messages — fetch, ack, nak — stays on this thread.
+/// It takes whatever the continuous pull (``PullSubscription``) has delivered — a batch never
+/// waits to fill: the first message is handed over the moment it is stored, and under load the
+/// batches grow by themselves — runs ``BatchStages/prepare(_:)`` and then
+/// ``BatchStages/commit(_:)``, and acks or naks the batch.
 ///
-/// With ``overlapsCommit`` (experimental, off by default) commits run on a committing thread
-/// instead: prepared batches are queued (at most ``queueCapacity``; beyond that fetching waits,
-/// so a slow database slows intake rather than growing memory) and everything queued is committed
-/// in one transaction (a group commit); committed batches are settled on the fetching thread
-/// before its next fetch, which polls briefly while a batch is still being committed. On stop,
-/// the committing thread drains the queue and the fetching thread settles everything.
+/// With ``overlapsCommit`` commits run on a committing thread instead: prepared batches are
+/// queued (at most ``queueCapacity``; beyond that fetching waits, so a slow database slows intake
+/// rather than growing memory), everything queued is committed in one transaction (a group
+/// commit) and the committing thread acks or naks it. On stop, the committing thread drains the
+/// queue first.
 ///
 /// A batch whose commit PostgreSQL refuses for a reason that lies in the data itself (SQLSTATE
 /// class 22, or a NOT NULL or CHECK violation) would fail the same way on every redelivery and
@@ -136,18 +135,13 @@ struct StagedConsumer<Stages: BatchStages> {
     func run(until stop: StopSignal) {
         let overlap = Self.overlapsCommit
         let queue = BatchHandoff<Batch>(capacity: Self.queueCapacity)
-        let settled = Mutex<[Settlement]>([])
         let committerDone = DispatchSemaphore(value: 0)
         if overlap {
             let committer = Thread { [self] in
+                // Acks and naks are plain publishes to each message's ack subject, safe from any
+                // thread, so the committing thread settles what it committed itself.
                 while let batches = queue.takeAll() {
-                    // Commit first, then take the lock only to hand the settlement over: written as
-                    // `settled.withLock { $0.append(commit(batches)) }`, the whole PostgreSQL
-                    // transaction ran inside the lock, so the fetching thread's `settle()` blocked for
-                    // every commit (no overlap), and every hand-over went through the mutex's contended
-                    // futex path, which ThreadSanitizer cannot see (it reported those as races).
-                    let settlement = commit(batches)
-                    settled.withLock { $0.append(settlement) }
+                    commit(batches).apply(retryDelay: batching.retryDelay)
                 }
                 committerDone.signal()
             }
@@ -159,20 +153,11 @@ struct StagedConsumer<Stages: BatchStages> {
         }
 
         var failures = 0
-        var inFlight = 0
-        var lastCount = 0
-        func settle() {
-            let done = settled.withLock { list -> [Settlement] in defer { list.removeAll() }; return list }
-            inFlight -= done.reduce(0) { $0 + $1.batches }
-            for settlement in done { settlement.apply(retryDelay: batching.retryDelay) }
-        }
+        let wait = Duration.microseconds(Int64(batching.fetchWait * 1e6))
         while !stop.isSet {
-            settle()
             let messages: [JetStreamMessage]
             do {
-                let plan = FetchPlan(lastCount: lastCount, inFlight: inFlight, batchSize: batching.batchSize, idleWait: batching.fetchWait)
-                messages = try subscription.fetch(batch: plan.batch, timeout: .microseconds(Int64(plan.wait * 1e6)))
-                lastCount = messages.count
+                messages = try subscription.fetch(batch: batching.batchSize, timeout: wait)
             } catch {
                 failures += 1
                 metrics.error("fetch_failed")
@@ -191,7 +176,6 @@ struct StagedConsumer<Stages: BatchStages> {
                 metrics.stageDuration(stages.inputKind, stage: "prepare", seconds: Elapsed.seconds(since: started))
                 let batch = Batch(messages: messages, prepared: prepared, started: started)
                 if overlap {
-                    inFlight += 1
                     queue.put(batch)
                 } else {
                     commit([batch]).apply(retryDelay: batching.retryDelay)
@@ -204,8 +188,10 @@ struct StagedConsumer<Stages: BatchStages> {
         if overlap {
             queue.close()
             committerDone.wait()
-            settle()
         }
+        // Messages delivered for the pull requests but not fetched go back to the consumer now,
+        // not after their ack wait.
+        subscription.close()
     }
 
     /// Prepares, commits and settles one batch on the calling thread; returns whether every message
@@ -252,7 +238,6 @@ struct StagedConsumer<Stages: BatchStages> {
                 settlement = Settlement(nak: messages)
             }
         }
-        settlement.batches = batches.count
         return settlement
     }
 
@@ -308,43 +293,10 @@ struct StagedConsumer<Stages: BatchStages> {
     }
 }
 
-/// How the next fetch asks for messages. `natsSubscription_Fetch` returns at once with what is
-/// stored when anything is, but once nothing is it waits until the whole batch has arrived or the
-/// timeout passed; so it is only asked for a full batch right after a fetch that found messages,
-/// with a 1 ms timeout, and otherwise for one message, which it hands over the moment it is
-/// stored: at most `idleWait` while nothing is in flight, 2 ms while a committed batch may still
-/// be waiting for its acks (they are sent between fetches).
-///
-/// (`natsSubscription_FetchRequest` with `no_wait` and `expires` would return on the first message
-/// of any batch, but under load it was slower here: 8,500 against 12,500 decisions/s.) The short
-/// timeouts leave late deliveries queued in the subscription; `PullSubscription.fetch` takes those
-/// one at a time because of a libnats 3.4.1 overrun (docs/performance.md, "Crash found").
-struct FetchPlan: Equatable {
-    var batch: Int
-    var wait: Double
-
-    init(batch: Int, wait: Double) {
-        self.batch = batch
-        self.wait = wait
-    }
-
-    init(lastCount: Int, inFlight: Int, batchSize: Int, idleWait: Double) {
-        if lastCount > 0 {
-            batch = batchSize
-            wait = min(idleWait, 0.001)
-        } else {
-            batch = 1
-            wait = inFlight > 0 ? min(idleWait, 0.002) : idleWait
-        }
-    }
-}
-
 /// What becomes of a batch's messages: acked, or nak'ed for redelivery after the retry delay.
 private struct Settlement: Sendable {
     var ack: [JetStreamMessage] = []
     var nak: [JetStreamMessage] = []
-    /// How many queued batches it settles.
-    var batches = 1
 
     func apply(retryDelay: Double) {
         for message in ack { try? message.ack() }

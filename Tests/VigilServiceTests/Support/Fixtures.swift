@@ -67,7 +67,7 @@ final class StreamTap {
         configuration.deliverPolicy = deliver
         configuration.maxAckPending = 100_000
         try jetStream.ensureConsumer(stream: stream, configuration)
-        subscription = try jetStream.pullSubscribe(stream: stream, durable: durable, filterSubject: filter)
+        subscription = try jetStream.pullSubscribe(stream: stream, durable: durable)
     }
 
     /// Messages matching the filter that this tap has not fetched yet (stored count for a fresh `.all` tap).
