@@ -77,16 +77,34 @@ import Testing
         #expect(bytes.withUnsafeBufferPointer { JetStreamMessage.streamSequence(ofAckSubject: $0) } == expected)
     }
 
+    @Test(arguments: [
+        ("$JS.ACK.S.C.1.42.7.1700000000000000123.0", Int64(1_700_000_000_000_000_123)),
+        ("$JS.ACK.dom.acchash.S.C.1.43.7.1700000000000000456.0.rnd", 1_700_000_000_000_000_456),
+        ("$JS.ACK.S.C.1.42.7.9223372036854775808.0", nil),  // beyond Int64
+        ("$JS.ACK.S.C.1.42.7.17x.0", nil),
+        ("$JS.ACK.S.C.1.42.7.1", nil),
+    ] as [(String, Int64?)])
+    func storageTimeIsReadFromBothAckSubjectLayouts(subject: String, expected: Int64?) {
+        let bytes = Array(subject.utf8)
+        #expect(bytes.withUnsafeBufferPointer { JetStreamMessage.storedAtNanoseconds(ofAckSubject: $0) } == expected)
+    }
+
     @Test func streamSequenceFromTheReplySubjectMatchesTheMetadata() throws {
         let fixture = try StreamFixture()
         try fixture.jetStream.ensureConsumer(stream: fixture.name, ConsumerConfiguration(durableName: "seq", filterSubject: "\(fixture.subject).>"))
         let subscription = try fixture.jetStream.pullSubscribe(stream: fixture.name, durable: "seq")
         for index in 0..<5 { _ = try fixture.jetStream.publish(subject: "\(fixture.subject).s", payload: [UInt8(index)]) }
-        let messages = try subscription.fetch(batch: 5, timeout: .seconds(2))
+        var messages: [JetStreamMessage] = []
+        while messages.count < 5 {
+            let batch = try subscription.fetch(batch: 5, timeout: .seconds(2))
+            try #require(!batch.isEmpty)
+            messages += batch
+        }
         #expect(messages.count == 5)
         for message in messages {
             #expect(message.streamSequence != nil)
             #expect(message.streamSequence == (try message.metadata().streamSequence))
+            #expect(message.storedAtNanoseconds == (try message.metadata().timestampNanoseconds))
         }
         #expect(messages.compactMap(\.streamSequence) == [1, 2, 3, 4, 5])
     }

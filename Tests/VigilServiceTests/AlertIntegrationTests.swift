@@ -70,7 +70,10 @@ struct AlertIntegrationTests {
         let node = try Self.instance(prefix: "vigil-test:\(token):", clock: clock)
         let events = try node.postgres.transaction { try node.responder.raise([Self.signal("audit-\(token)", at: clock.now())], on: $0) }
         #expect(events.map(\.subject) == ["vigil.events.alert.opened"])
-        let id = try #require(AlertAdministration().alerts(on: node.postgres, filter: .init(limit: 1000)).first { $0.dedupKey == "audit-\(token)" }?.id)
+        // By key, not from a listing: the listing is newest first, and a long-lived test database
+        // holds alerts of other runs opened at later (test-clock) times.
+        let id = try #require(try node.postgres.query("SELECT id FROM alerts WHERE dedup_key = $1", [.text("audit-\(token)")])
+            .rows.first?.string("id"))
         clock.advance(by: 10)
         var subjects: [String] = []
         let acked = try node.responder.act(.acknowledge, id: id, user: "carol", note: "looking", on: node.postgres) { subjects += $0.map(\.subject) }

@@ -47,22 +47,41 @@ public final class JetStreamMessage: @unchecked Sendable {
     /// has neither known layout. Pipelines call this for every message instead of `metadata()`,
     /// which allocates in C on each call. Layouts: `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.…`
     /// (9 tokens) and `$JS.ACK.<domain>.<account>.<stream>.<consumer>.<delivered>.<sseq>.…` (11+).
-    public var streamSequence: UInt64? {
+    public var streamSequence: UInt64? { withAckSubject { Self.streamSequence(ofAckSubject: $0) } }
+
+    /// When the stream stored it, in nanoseconds since the Unix epoch on the server's clock, read
+    /// from the ack subject like ``streamSequence`` (nil if the subject has neither layout).
+    public var storedAtNanoseconds: Int64? {
+        withAckSubject { Self.storedAtNanoseconds(ofAckSubject: $0) }
+    }
+
+    private func withAckSubject<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R?) -> R? {
         guard let reply = natsMsg_GetReply(handle) else { return nil }
         let length = strlen(reply)
         return UnsafeRawPointer(reply).withMemoryRebound(to: UInt8.self, capacity: length) { start in
-            Self.streamSequence(ofAckSubject: UnsafeBufferPointer(start: start, count: length))
+            body(UnsafeBufferPointer(start: start, count: length))
         }
     }
 
     /// The stream sequence in an ack subject's bytes (see ``streamSequence``), read in place.
     static func streamSequence(ofAckSubject bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        number(inAckSubject: bytes, token: 5)
+    }
+
+    /// The storage timestamp in an ack subject's bytes (see ``storedAtNanoseconds``).
+    static func storedAtNanoseconds(ofAckSubject bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        number(inAckSubject: bytes, token: 7).flatMap { Int64(exactly: $0) }
+    }
+
+    /// The decimal number at `token` (counted in the 9-token layout; two further on in the longer
+    /// one) of an ack subject, or nil when the subject is not one or the token is not a number.
+    private static func number(inAckSubject bytes: UnsafeBufferPointer<UInt8>, token wantedInShort: Int) -> UInt64? {
         let prefix: [UInt8] = Array("$JS.ACK.".utf8)
         guard bytes.count > prefix.count, bytes.starts(with: prefix) else { return nil }
         var tokens = 1
         for byte in bytes where byte == UInt8(ascii: ".") { tokens += 1 }
         guard tokens >= 9 else { return nil }
-        let wanted = tokens == 9 ? 5 : 7
+        let wanted = tokens == 9 ? wantedInShort : wantedInShort + 2
         var token = 0, value: UInt64 = 0, digits = 0
         for byte in bytes {
             if byte == UInt8(ascii: ".") {

@@ -97,18 +97,28 @@ public final class PullSubscription: @unchecked Sendable {
                     break drain
                 }
             }
-            try requestMore(&credits, batch: batch, now: clock.now)
+            do {
+                try requestMore(&credits, batch: batch, now: clock.now)
+            } catch {
+                credits.deferredError = error
+            }
             return messages
         }
     }
 
     /// Hands back (naks) the messages delivered but not fetched, so the consumer redelivers them at
-    /// once instead of after its ack wait, and stops receiving. Messages still on their way for an
-    /// outstanding request are redelivered after the ack wait. Call it when no fetch is running.
+    /// once instead of after its ack wait, and stops receiving. A flush first lets everything the
+    /// server sent so far arrive; a message it sends for an outstanding request between that flush
+    /// and the unsubscribe is redelivered after the ack wait. Call it when no fetch is running.
     public func close() {
         state.withLock { credits in
-            while pending > 0, case .message(let message) = (try? receive(wait: .zero, &credits)) ?? .none {
-                try? message.nak()
+            _ = natsConnection_FlushTimeout(jetStream.connection.handle, 1_000)
+            drain: for _ in 0..<pending {
+                switch (try? receive(wait: .zero, &credits)) ?? .control {
+                case .message(let message): try? message.nak()
+                case .control: continue
+                case .none: break drain
+                }
             }
             credits.reset()
             _ = natsSubscription_Unsubscribe(handle)

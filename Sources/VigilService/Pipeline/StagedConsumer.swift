@@ -6,9 +6,8 @@ import VigilNATS
 import VigilPostgres
 
 /// What a stream pipeline does with one fetched batch, in two stages: `prepare` (decode, check,
-/// publish the events) and `commit` (the database writes). ``StagedConsumer`` runs them one after
-/// the other, or, with its experimental switch, commits on a thread of its own while the next
-/// batches are prepared.
+/// publish the events) and `commit` (the database writes). ``StagedConsumer`` commits on a thread
+/// of its own while the next batches are prepared (or, switched off, runs them one after the other).
 protocol BatchStages: Sendable {
     /// What ``prepare(_:)`` hands to ``commit(_:)``.
     associatedtype Prepared: Sendable
@@ -97,14 +96,13 @@ struct PipelineStepFailure: Error, CustomStringConvertible {
 ///
 /// It takes whatever the continuous pull (``PullSubscription``) has delivered — a batch never
 /// waits to fill: the first message is handed over the moment it is stored, and under load the
-/// batches grow by themselves — runs ``BatchStages/prepare(_:)`` and then
-/// ``BatchStages/commit(_:)``, and acks or naks the batch.
+/// batches grow by themselves — and runs ``BatchStages/prepare(_:)`` on it.
 ///
-/// With ``overlapsCommit`` commits run on a committing thread instead: prepared batches are
-/// queued (at most ``queueCapacity``; beyond that fetching waits, so a slow database slows intake
+/// With ``overlapsCommit`` (the default), ``BatchStages/commit(_:)`` runs on a committing thread:
+/// prepared batches are queued (at most ``queueCapacity``; beyond that fetching waits, so a slow database slows intake
 /// rather than growing memory), everything queued is committed in one transaction (a group
 /// commit) and the committing thread acks or naks it. On stop, the committing thread drains the
-/// queue first.
+/// queue first. Without it, the fetching thread commits each batch right after preparing it.
 ///
 /// A batch whose commit PostgreSQL refuses for a reason that lies in the data itself (SQLSTATE
 /// class 22, or a NOT NULL or CHECK violation) would fail the same way on every redelivery and
@@ -122,14 +120,12 @@ struct StagedConsumer<Stages: BatchStages> {
     /// Prepared batches that may wait for the committing thread.
     static var queueCapacity: Int { 16 }
 
-    /// Whether commits run on a thread of their own. Off unless the environment sets
-    /// `VIGIL_EXPERIMENTAL_OVERLAP_COMMIT=1`: with it on, `vigil` aborted with glibc heap
-    /// corruption in 7 of 15 max-rate benchmark runs, against none in 7 with it off. The cause was
-    /// libnats 3.4.1 overrunning its fetch array, which its short fetches provoke more often, now
-    /// guarded in `PullSubscription.fetch` (0 aborts in 6 runs since; docs/performance.md, "Fifth
-    /// follow-up"); it stays off until a longer series confirms that. Off, the commit runs on the
-    /// fetching thread right after prepare, as one batch.
-    static var overlapsCommit: Bool { ProcessInfo.processInfo.environment["VIGIL_EXPERIMENTAL_OVERLAP_COMMIT"] == "1" }
+    /// Whether commits run on a thread of their own: yes unless the environment sets
+    /// `VIGIL_COMMIT_THREAD=0`, which commits on the fetching thread right after prepare, one batch
+    /// at a time (about twice the median latency). The thread was experimental while `vigil`
+    /// aborted with heap corruption under it; the cause was libnats 3.4.1's fetch, which
+    /// ``PullSubscription`` no longer uses (docs/performance.md, "Crash found").
+    static var overlapsCommit: Bool { ProcessInfo.processInfo.environment["VIGIL_COMMIT_THREAD"] != "0" }
 
     /// Loops until `stop` is set; every batch fetched is prepared, committed and settled first.
     func run(until stop: StopSignal) {
@@ -171,6 +167,7 @@ struct StagedConsumer<Stages: BatchStages> {
             guard !messages.isEmpty else { continue }
             let started = ContinuousClock.now
             metrics.input(stages.inputKind, count: messages.count)
+            metrics.inputAge(stages.inputKind, seconds: Self.ages(of: messages))
             do {
                 let prepared = try stages.prepare(messages)
                 metrics.stageDuration(stages.inputKind, stage: "prepare", seconds: Elapsed.seconds(since: started))
@@ -210,6 +207,12 @@ struct StagedConsumer<Stages: BatchStages> {
         }
         settlement.apply(retryDelay: batching.retryDelay)
         return settlement.nak.isEmpty
+    }
+
+    /// Each message's age: now against the time its stream stored it.
+    static func ages(of messages: [JetStreamMessage]) -> [Double] {
+        let now = Date().timeIntervalSince1970
+        return messages.compactMap { message in message.storedAtNanoseconds.map { now - Double($0) / 1e9 } }
     }
 
     private struct Batch: Sendable {

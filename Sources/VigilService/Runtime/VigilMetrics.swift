@@ -46,6 +46,17 @@ public struct VigilMetrics: Sendable {
         for _ in 0..<max(count, 0) { histogram.record(duration) }
     }
 
+    /// How old inputs were when a worker took them: from the stream storing each (the NATS
+    /// server's clock) to the fetch that handed it over (this host's clock). With the server on
+    /// another host, clock skew shifts it.
+    public func inputAge(_ kind: String, seconds: [Double]) {
+        let histogram = registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(namespace: "vigil", metricName: "input_age", unitName: "seconds",
+                                             helpText: "Time from the stream storing an input to a worker taking it, by kind"),
+            labels: [("kind", kind)], buckets: Self.buckets)
+        for value in seconds { histogram.record(.nanoseconds(Int64(max(value, 0) * 1e9))) }
+    }
+
     /// Time one stage (`prepare`, `commit`) of a stream pipeline took for one batch.
     public func stageDuration(_ kind: String, stage: String, seconds: Double) {
         registry.makeDurationHistogram(
