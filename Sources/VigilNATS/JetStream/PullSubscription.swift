@@ -258,9 +258,11 @@ struct PullCredits {
 extension JetStream {
     /// Binds a continuous pull to the existing durable consumer `durable` on `stream`; throws
     /// `.notFound` when it does not exist. Each pull request waits up to `requestExpiry` on the
-    /// server (a shorter expiry recovers sooner from requests lost across a reconnect; a longer
-    /// one sends fewer requests while idle).
-    public func pullSubscribe(stream: String, durable: String, requestExpiry: Duration = .seconds(1)) throws -> PullSubscription {
+    /// server. A shorter expiry recovers sooner from requests lost with their status messages (a
+    /// server killed outright) and keeps fewer requests waiting on the consumer (the server spreads
+    /// deliveries over all of them, and refuses more than its `max_waiting`, 512 by default); a
+    /// longer one sends fewer requests while idle (two a second at the default).
+    public func pullSubscribe(stream: String, durable: String, requestExpiry: Duration = .milliseconds(500)) throws -> PullSubscription {
         let operation = "pull subscribe to '\(durable)' on '\(stream)'"
         _ = try consumerInfo(stream: stream, durable: durable)
         var inbox: UnsafeMutablePointer<natsInbox>?
