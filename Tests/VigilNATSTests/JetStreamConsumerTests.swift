@@ -130,7 +130,7 @@ import Testing
         let clock = ContinuousClock()
         let start = clock.now
         let again = try #require(try subscription.fetch(batch: 1, timeout: .seconds(3)).first)
-        #expect(try again.metadata().numDelivered == 2)
+        #expect(try again.metadata().consumerSequence > first.metadata().consumerSequence)
         #expect(again.payload == [1])
         // Not immediately: the delay was honoured (generous lower bound, no upper bound).
         #expect(clock.now - start >= .milliseconds(150))
@@ -154,7 +154,11 @@ import Testing
         // No ack: the server must hand it out again once the 1 s ack wait expires.
         let again = try #require(try subscription.fetch(batch: 1, timeout: .seconds(4)).first)
         #expect(again.payload == [7])
-        #expect(try again.metadata().numDelivered == 2)
+        // A redelivery: a later consumer sequence, counted by the consumer. (Under the continuous
+        // pull, nats-server 2.9.10 reported such a redelivery with a delivery count of 1 in its ack
+        // subject in about 1 run of 6, so the count is not asserted; Vigil does not use it.)
+        #expect(try again.metadata().consumerSequence > first.metadata().consumerSequence)
+        #expect(try fixture.jetStream.consumerInfo(stream: fixture.name, durable: "worker").redelivered == 1)
         try again.ack()
     }
 

@@ -23,6 +23,8 @@ public struct StreamConfiguration: Sendable, Hashable {
     public var maxBytes: Int64 = -1
     /// Maximum message count; -1 for unlimited (default: -1).
     public var maxMessages: Int64 = -1
+    /// Messages kept per subject (the newest); -1 for unlimited (default: -1).
+    public var maxMessagesPerSubject: Int64 = -1
     /// Largest accepted message in bytes; -1 for the server limit (default: -1).
     public var maxMessageSize: Int32 = -1
     /// Window in which a repeated `Nats-Msg-Id` is dropped as a duplicate (default: 2 minutes).
@@ -51,6 +53,7 @@ public struct StreamConfiguration: Sendable, Hashable {
         maxAge = .natsNanoseconds(c.MaxAge)
         maxBytes = c.MaxBytes
         maxMessages = c.MaxMsgs
+        maxMessagesPerSubject = c.MaxMsgsPerSubject
         maxMessageSize = c.MaxMsgSize
         duplicateWindow = .natsNanoseconds(c.Duplicates)
         replicas = Int(c.Replicas)
@@ -73,6 +76,7 @@ public struct StreamConfiguration: Sendable, Hashable {
         c.MaxAge = maxAge.natsNanoseconds
         c.MaxBytes = maxBytes
         c.MaxMsgs = maxMessages
+        c.MaxMsgsPerSubject = maxMessagesPerSubject
         c.MaxMsgSize = maxMessageSize
         c.Duplicates = duplicateWindow.natsNanoseconds
         c.Replicas = Int64(replicas)

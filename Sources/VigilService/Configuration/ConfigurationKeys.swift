@@ -45,6 +45,9 @@ enum ConfigurationKeys {
             "decisions.max_ack_pending": { c, v, k in c.decisions.maxAckPending = try ConfigValue.integer(v, key: k, in: 1...1_000_000) },
             "decisions.retry_delay": { c, v, k in c.decisions.retryDelay = try ConfigValue.duration(v, key: k) },
             "decisions.workers": { c, v, k in c.decisions.workers = try ConfigValue.integer(v, key: k, in: 1...64) },
+            "portfolio_states.durable_name": { c, v, _ in c.portfolioStates.durableName = v },
+            "portfolio_states.batch_size": { c, v, k in c.portfolioStates.batchSize = try ConfigValue.integer(v, key: k, in: 1...10_000) },
+            "portfolio_states.retry_delay": { c, v, k in c.portfolioStates.retryDelay = try ConfigValue.duration(v, key: k) },
             "validation.subject": { c, v, _ in c.validation.subject = v },
             "validation.queue_group": { c, v, _ in c.validation.queueGroup = v },
             "validation.subscribers": { c, v, k in c.validation.subscribers = try ConfigValue.integer(v, key: k, in: 1...64) },
@@ -53,7 +56,7 @@ enum ConfigurationKeys {
             "limits.max_positions": { c, v, k in c.limits.maxPositions = try ConfigValue.integer(v, key: k, in: 1...1_000_000) },
         ]
         for (name, path) in [("decisions", \VigilConfiguration.streams.decisions), ("events", \.streams.events),
-                             ("dead_letters", \.streams.deadLetters)] {
+                             ("dead_letters", \.streams.deadLetters), ("portfolios", \.streams.portfolios)] {
             let prefix = "streams.\(name)."
             keys[prefix + "name"] = { c, v, _ in c[keyPath: path].name = v }
             keys[prefix + "subjects"] = { c, v, k in

@@ -19,6 +19,12 @@ public struct VigilConfiguration: Sendable, Equatable {
     public var streams = Streams()
     /// The durable pull consumer of trading decisions.
     public var decisions = DecisionConsumer()
+    /// The portfolio-state consumer (on `streams.portfolios`); one worker.
+    public var portfolioStates: DecisionConsumer = {
+        var consumer = DecisionConsumer()
+        consumer.durableName = "vigil-portfolio-states"
+        return consumer
+    }()
     /// Request-reply validation.
     public var validation = Validation()
     /// Bounds on inputs.
@@ -120,6 +126,9 @@ public struct VigilConfiguration: Sendable, Equatable {
         /// Refused inputs.
         public var deadLetters = Stream(name: "VIGIL_DLQ", subjects: ["vigil.dlq.>"], maxAge: 30 * 86_400,
                                         maxBytes: 1 << 30, maxMessageSize: 1 << 20, duplicateWindow: 600)
+        /// Portfolio-state snapshots in; the stream keeps only the latest per subject (portfolio).
+        public var portfolios = Stream(name: "VIGIL_PORTFOLIOS", subjects: ["trading.portfolios.*.state"], maxAge: 30 * 86_400,
+                                       maxBytes: 1 << 30, maxMessageSize: 1 << 20, duplicateWindow: 120)
     }
 
     /// The decision consumer.

@@ -46,18 +46,17 @@ struct Connections: Sendable {
         let service = try nats("service", sendAsap: true)
         let jetStream = try consume.jetStream()
         for stream in [configuration.streams.decisions, configuration.streams.events, configuration.streams.deadLetters] {
-            var streamConfiguration = StreamConfiguration(name: stream.name, subjects: stream.subjects)
-            streamConfiguration.maxAge = .milliseconds(Int64(stream.maxAge * 1000))
-            streamConfiguration.maxBytes = stream.maxBytes
-            streamConfiguration.maxMessageSize = stream.maxMessageSize
-            streamConfiguration.duplicateWindow = .milliseconds(Int64(stream.duplicateWindow * 1000))
-            try jetStream.ensureStream(streamConfiguration)
+            try jetStream.ensureStream(stream.streamConfiguration)
         }
-        var consumer = ConsumerConfiguration(durableName: configuration.decisions.durableName)
-        consumer.ackWait = .milliseconds(Int64(configuration.decisions.ackWait * 1000))
-        consumer.maxAckPending = configuration.decisions.maxAckPending
-        consumer.maxDeliver = -1
-        try jetStream.ensureConsumer(stream: configuration.streams.decisions.name, consumer)
+        try jetStream.ensureStream(configuration.streams.portfolioStreamConfiguration)
+        for (stream, settings) in [(configuration.streams.decisions, configuration.decisions),
+                                   (configuration.streams.portfolios, configuration.portfolioStates)] {
+            var consumer = ConsumerConfiguration(durableName: settings.durableName)
+            consumer.ackWait = .milliseconds(Int64(settings.ackWait * 1000))
+            consumer.maxAckPending = settings.maxAckPending
+            consumer.maxDeliver = -1
+            try jetStream.ensureConsumer(stream: stream.name, consumer)
+        }
         let natsSettings = configuration.nats, instanceID = configuration.instanceID
         let dedicated = DedicatedNATSConnections { role in
             let options = natsSettings.connectionOptions(instanceID: instanceID, role: role)
@@ -141,4 +140,26 @@ final class DedicatedNATSConnections: Sendable {
     }
 
     var all: [NATSConnection] { opened.withLock { $0 } }
+}
+
+extension VigilConfiguration.Stream {
+    /// The JetStream settings of this stream (limits retention, file storage).
+    var streamConfiguration: StreamConfiguration {
+        var configuration = StreamConfiguration(name: name, subjects: subjects)
+        configuration.maxAge = .milliseconds(Int64(maxAge * 1000))
+        configuration.maxBytes = maxBytes
+        configuration.maxMessageSize = maxMessageSize
+        configuration.duplicateWindow = .milliseconds(Int64(duplicateWindow * 1000))
+        return configuration
+    }
+}
+
+extension VigilConfiguration.Streams {
+    /// The portfolio-state stream: only the newest snapshot per subject (portfolio) is kept, so a
+    /// consumer starting late still finds every portfolio's latest state, and the stream stays small.
+    var portfolioStreamConfiguration: StreamConfiguration {
+        var configuration = portfolios.streamConfiguration
+        configuration.maxMessagesPerSubject = 1
+        return configuration
+    }
 }

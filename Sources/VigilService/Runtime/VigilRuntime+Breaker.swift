@@ -28,12 +28,7 @@ struct BreakerRuntime: Sendable {
                                      database: connections.postgres, clock: clock, events: events)
 
         let stream = settings.reportStream
-        var streamConfiguration = StreamConfiguration(name: stream.name, subjects: stream.subjects)
-        streamConfiguration.maxAge = .milliseconds(Int64(stream.maxAge * 1000))
-        streamConfiguration.maxBytes = stream.maxBytes
-        streamConfiguration.maxMessageSize = stream.maxMessageSize
-        streamConfiguration.duplicateWindow = .milliseconds(Int64(stream.duplicateWindow * 1000))
-        try connections.jetStreamConsume.ensureStream(streamConfiguration)
+        try connections.jetStreamConsume.ensureStream(stream.streamConfiguration)
         var consumer = ConsumerConfiguration(durableName: settings.reports.durableName)
         consumer.ackWait = .milliseconds(Int64(settings.reports.ackWait * 1000))
         consumer.maxAckPending = settings.reports.maxAckPending

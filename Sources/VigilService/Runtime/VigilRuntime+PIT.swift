@@ -30,12 +30,7 @@ extension VigilRuntime {
         let processor = PITProcessor(contracts: contracts, stores: stores, clock: SystemClock(), configuration: processorConfiguration)
         let pipelines = try await onDedicatedThread("vigil-pit-bind") {
             let jetStream = connections.jetStreamConsume
-            var stream = StreamConfiguration(name: pit.stream.name, subjects: pit.stream.subjects)
-            stream.maxAge = .milliseconds(Int64(pit.stream.maxAge * 1000))
-            stream.maxBytes = pit.stream.maxBytes
-            stream.maxMessageSize = pit.stream.maxMessageSize
-            stream.duplicateWindow = .milliseconds(Int64(pit.stream.duplicateWindow * 1000))
-            try jetStream.ensureStream(stream)
+            try jetStream.ensureStream(pit.stream.streamConfiguration)
             var consumer = ConsumerConfiguration(durableName: pit.consumer.durableName)
             consumer.ackWait = .milliseconds(Int64(pit.consumer.ackWait * 1000))
             consumer.maxAckPending = pit.consumer.maxAckPending

@@ -21,12 +21,7 @@ struct SLARuntime {
         let sla = configuration.sla
         guard sla.enabled else { return nil }
         let jetStream = connections.jetStreamConsume
-        var stream = StreamConfiguration(name: sla.stream.name, subjects: sla.stream.subjects)
-        stream.maxAge = .milliseconds(Int64(sla.stream.maxAge * 1000))
-        stream.maxBytes = sla.stream.maxBytes
-        stream.maxMessageSize = sla.stream.maxMessageSize
-        stream.duplicateWindow = .milliseconds(Int64(sla.stream.duplicateWindow * 1000))
-        try jetStream.ensureStream(stream)
+        try jetStream.ensureStream(sla.stream.streamConfiguration)
         var consumer = ConsumerConfiguration(durableName: sla.durableName)
         consumer.ackWait = .milliseconds(Int64(sla.ackWait * 1000))
         consumer.maxAckPending = sla.maxAckPending

@@ -8,7 +8,7 @@ import VigilPostgres
 import VigilRedis
 
 /// Starts Vigil: migrations, connections, streams and consumer, the first policy load, then the
-/// services (policy reloader, decision workers, request-reply, portfolio state, HTTP) until
+/// services (policy reloader, decision and portfolio-state workers, request-reply, HTTP) until
 /// SIGTERM/SIGINT, and a clean shutdown in reverse order.
 public enum VigilRuntime {
     /// Runs until a termination signal; throws when start-up fails, with a message naming the cause.
@@ -38,16 +38,11 @@ public enum VigilRuntime {
         let subscriptions = try await onDedicatedThread("vigil-subscribe") {
             let responder = ValidationResponder(connection: connections.service, processor: processor, log: validationLog,
                                                 metrics: metrics, logger: logger)
-            let listener = PortfolioStateListener(connection: connections.service, publisher: connections.publish, store: portfolios,
-                                                  processor: processor, limits: configuration.limits, metrics: metrics, logger: logger)
             // Each subscription has its own cnats delivery thread; several let requests wait on the
             // decision log's group commit in parallel.
-            let responders = try (0..<configuration.validation.subscribers).map { _ in
+            return SubscriptionSet(try (0..<configuration.validation.subscribers).map { _ in
                 try responder.subscribe(subject: configuration.validation.subject, queue: configuration.validation.queueGroup)
-            }
-            return SubscriptionSet(responders + [
-                try listener.subscribe(subject: "trading.portfolios.*.state", queue: configuration.validation.queueGroup),
-            ])
+            })
         }
 
         // Bound before the services start, so a missing consumer stops start-up instead of leaving a
@@ -63,6 +58,15 @@ public enum VigilRuntime {
                     configuration: configuration.decisions, metrics: metrics, logger: logger)
             }
         }
+        // Snapshots for decisions that carry no state, from a stream that keeps each portfolio's latest.
+        let portfolioStates = try await onDedicatedThread("vigil-portfolio-states-bind") {
+            PortfolioStatePipeline(
+                subscription: try connections.dedicated("portfolio-states-consume").jetStream()
+                    .pullSubscribe(stream: configuration.streams.portfolios.name, durable: configuration.portfolioStates.durableName),
+                publisher: try connections.dedicated("portfolio-states-publish").jetStream(), store: portfolios, processor: processor,
+                limits: configuration.limits, configuration: configuration.portfolioStates, metrics: metrics, logger: logger)
+        }
+        let portfolioWorker = DedicatedThreadService(name: "vigil-portfolio-states") { _, stop in portfolioStates.run(until: stop) }
         // Alerting first: breaker trips, MEDIUM violations and SLA warnings raise alerts through it.
         let alerting = try await onDedicatedThread("vigil-alerts") { try AlertWiring.make(configuration, connections: connections, logger: logger) }
         let breaker = try await onDedicatedThread("vigil-breaker") {
@@ -89,7 +93,7 @@ public enum VigilRuntime {
 
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: policyLoop), .init(service: logLoop), .init(service: subscriptions),
-                       .init(service: workers)] + pit.map { .init(service: $0) } + breaker.services.map { .init(service: $0) }
+                       .init(service: workers), .init(service: portfolioWorker)] + pit.map { .init(service: $0) } + breaker.services.map { .init(service: $0) }
                 + (sla?.services ?? []).map { .init(service: $0) } + [.init(service: alerting.loop), .init(service: alerting.admin), .init(service: http)],
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
         logger.info("vigil started", metadata: ["instance": "\(configuration.instanceID)", "http": "\(configuration.http.address)"])

@@ -40,9 +40,11 @@ extension VigilConfiguration {
             streams.decisions = \(streams.decisions.name) \(streams.decisions.subjects)
             streams.events = \(streams.events.name) \(streams.events.subjects)
             streams.dead_letters = \(streams.deadLetters.name) \(streams.deadLetters.subjects)
+            streams.portfolios = \(streams.portfolios.name) \(streams.portfolios.subjects)
             decisions.durable_name = \(decisions.durableName)
             decisions.batch_size = \(decisions.batchSize)
             decisions.workers = \(decisions.workers)
+            portfolio_states.durable_name = \(portfolioStates.durableName)
             validation.subject = \(validation.subject)
             limits.max_payload_bytes = \(limits.maxPayloadBytes)
             """

@@ -40,6 +40,8 @@ final class VigilProcess: @unchecked Sendable {
             "streams.decisions.name": decisionStream,
             "streams.decisions.subjects": portfolios.map { "trading.decisions.\($0)" }.joined(separator: ","),
             "decisions.durable_name": durable,
+            // Its own consumer of the shared portfolio-state stream: snapshots reach every instance.
+            "portfolio_states.durable_name": "e2e-portfolio-states-\(token)",
             "validation.subject": validationSubject,
             "http.addr": "127.0.0.1:\(httpPort)",
             "database.migrations_dir": TestStack.repositoryRoot.appendingPathComponent("schemas/sql").path,
