@@ -129,6 +129,12 @@ struct StagedConsumer<Stages: BatchStages> {
 
     /// Loops until `stop` is set; every batch fetched is prepared, committed and settled first.
     func run(until stop: StopSignal) {
+        // A batch that cannot be prepared (Redis or NATS unavailable) pauses fetching for
+        // `retry_delay`, when its nak'ed messages come back: an outage then costs one attempt per
+        // `retry_delay` instead of every message behind it failing at full speed. A failed commit
+        // does not pause: the verdicts are out, and the decision log must not become the
+        // bottleneck; the batch is redelivered and written once PostgreSQL is back.
+        var pausedUntil: ContinuousClock.Instant?
         let overlap = Self.overlapsCommit
         let queue = BatchHandoff<Batch>(capacity: Self.queueCapacity)
         let committerDone = DispatchSemaphore(value: 0)
@@ -151,6 +157,10 @@ struct StagedConsumer<Stages: BatchStages> {
         var failures = 0
         let wait = Duration.microseconds(Int64(batching.fetchWait * 1e6))
         while !stop.isSet {
+            if let until = pausedUntil, ContinuousClock.now < until {
+                stop.sleep(Elapsed.seconds(from: .now, to: until))
+                continue
+            }
             let messages: [JetStreamMessage]
             do {
                 messages = try subscription.fetch(batch: batching.batchSize, timeout: wait)
@@ -180,6 +190,7 @@ struct StagedConsumer<Stages: BatchStages> {
             } catch {
                 report(error, count: messages.count)
                 Settlement(nak: messages).apply(retryDelay: batching.retryDelay)
+                pausedUntil = .now + .microseconds(Int64(batching.retryDelay * 1e6))
             }
         }
         if overlap {
@@ -350,7 +361,11 @@ final class BatchHandoff<Element: Sendable>: @unchecked Sendable {
 /// Wall time measured on the monotonic clock, in seconds, for metrics and timing columns.
 enum Elapsed {
     static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
+        seconds(from: start, to: .now)
+    }
+
+    static func seconds(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> Double {
+        let elapsed = end - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 }

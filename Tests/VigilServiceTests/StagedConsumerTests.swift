@@ -1,0 +1,97 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+import VigilCore
+import VigilNATS
+@testable import VigilService
+
+/// Stages that count what they are handed and fail every prepare while `failing` is set.
+private final class CountingStages: BatchStages, @unchecked Sendable {
+    // @unchecked: the counters are Mutex/Atomic; the rest is immutable.
+    let subscription: PullSubscription
+    let publisher: JetStream
+    let batching: Batching
+    let metrics = VigilMetrics()
+    let logger = TestStack.quietLogger
+    let prepares = Mutex(0)
+    let committed = Mutex<Set<UInt64>>([])
+    let failing = Atomic<Bool>(true)
+    let failures = Atomic<Int>(0)
+
+    init(subscription: PullSubscription, publisher: JetStream, batching: Batching) {
+        self.subscription = subscription
+        self.publisher = publisher
+        self.batching = batching
+    }
+
+    var inputKind: String { "test" }
+
+    func prepare(_ messages: [JetStreamMessage]) throws -> [UInt64] {
+        prepares.withLock { $0 += 1 }
+        if failing.load(ordering: .acquiring) {
+            failures.add(1, ordering: .releasing)
+            throw PITStoreError("injected: Redis is down")
+        }
+        return messages.compactMap(\.streamSequence)
+    }
+
+    func commit(_ prepared: [UInt64]) throws {
+        committed.withLock { $0.formUnion(prepared) }
+    }
+
+    static func merge(_ batches: [[UInt64]]) -> [UInt64] { batches.flatMap { $0 } }
+
+    func deadLetter(_ message: InboundMessage, _ error: InputError) throws -> OutboundEvent {
+        throw error
+    }
+}
+
+@Suite("Staged consumer")
+struct StagedConsumerTests {
+    @Test("after a batch it could not prepare the worker pauses for retry_delay instead of failing every batch behind it, and loses nothing")
+    func aFailedPreparePausesFetching() throws {
+        try TestStack.requireAll()
+        let token = TestStack.uniqueToken()
+        let nats = try TestStack.nats()
+        defer { nats.close() }
+        let jetStream = try nats.jetStream()
+        let stream = "STAGED_\(token.uppercased())"
+        try jetStream.ensureStream(StreamConfiguration(name: stream, subjects: ["staged.\(token)"]))
+        defer { try? jetStream.deleteStream(name: stream) }
+        try jetStream.ensureConsumer(stream: stream, ConsumerConfiguration(durableName: "w"))
+        try jetStream.publishBatch((0..<200).map { OutboundMessage(subject: "staged.\(token)", payload: [UInt8($0 % 256)]) })
+
+        let stages = CountingStages(subscription: try jetStream.pullSubscribe(stream: stream, durable: "w"), publisher: jetStream,
+                                    batching: Batching(batchSize: 10, fetchWait: 0.05, retryDelay: 0.4))
+        let stop = StopSignal()
+        let done = DispatchSemaphore(value: 0)
+        let worker = Thread {
+            stages.run(until: stop)
+            done.signal()
+        }
+        worker.start()
+
+        // 20 batches are waiting. Failing at full speed, the worker would try every one of them and
+        // every redelivered one (40 in one second in a run without the pause); pausing 0.4 s after
+        // each failure, it tries about 3.
+        let clock = ContinuousClock()
+        let start = clock.now
+        while stages.failures.load(ordering: .acquiring) == 0, clock.now - start < .seconds(10) { Thread.sleep(forTimeInterval: 0.005) }
+        let before = stages.prepares.withLock { $0 }
+        Thread.sleep(forTimeInterval: 1.0)
+        let whileFailing = stages.prepares.withLock { $0 } - before
+        #expect(whileFailing <= 5, "tried \(whileFailing) batches in a second while every one failed")
+
+        // Redis is back: everything is committed, nothing is lost.
+        stages.failing.store(false, ordering: .releasing)
+        let started = clock.now
+        while stages.committed.withLock({ $0.count }) < 200, clock.now - started < .seconds(20) {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        stop.set()
+        done.wait()
+        #expect(stages.committed.withLock { $0 } == Set(1...200))
+        #expect(try jetStream.consumerInfo(stream: stream, durable: "w").ackPending == 0)
+    }
+}
