@@ -211,6 +211,24 @@ import Testing
         for message in messages { try message.ack() }
     }
 
+    @Test func aSlowWorkerNeverHasMoreThanTwoBatchesDelivered() throws {
+        // A worker that fetches less often than its requests expire (a paused pipeline, a slow
+        // commit) must not keep asking for more while deliveries wait unread in its inbox.
+        let (fixture, _, _) = try consumerFixture { $0.ackWait = .seconds(60) }
+        let subscription = try fixture.jetStream.pullSubscribe(stream: fixture.name, durable: "worker", requestExpiry: .milliseconds(50))
+        try fixture.jetStream.publishBatch((0..<100).map { OutboundMessage(subject: "\(fixture.subject).slow", payload: [UInt8($0)]) })
+        var fetched = 0
+        for _ in 0..<4 {
+            let batch = try subscription.fetch(batch: 5, timeout: .seconds(2))
+            fetched += batch.count
+            for message in batch { try message.ack() }
+            pause(milliseconds: 700)  // beyond the requests' expiry and grace
+            #expect(subscription.pending <= 12, "\(subscription.pending) deliveries and statuses wait unread")
+        }
+        #expect(fetched >= 4)
+        subscription.close()
+    }
+
     @Test func closeHandsBackDeliveredButUnfetchedMessages() throws {
         // A 60 s ack wait: without the hand-back the second subscription would not see them in time.
         let (fixture, subscription, _) = try consumerFixture { $0.ackWait = .seconds(60) }

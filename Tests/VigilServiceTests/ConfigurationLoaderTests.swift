@@ -101,6 +101,16 @@ struct ConfigurationLoaderTests {
             try ConfigurationLoader(environment: [:]).load(file: nil, overrides: ["http.addr": "localhost"])
         }
         #expect(address?.key == "http.addr")
+        let portfolios = error { () throws(ConfigurationError) in
+            try ConfigurationLoader(environment: [:]).load(file: nil, overrides: ["streams.portfolios.duplicate_window": "31d"])
+        }
+        #expect(portfolios?.key == "streams.portfolios.duplicate_window", "\(String(describing: portfolios))")
+        for key in ["decisions.fetch_wait", "pit.fetch_wait", "sla.fetch_wait"] {
+            let spinning = error { () throws(ConfigurationError) in
+                try ConfigurationLoader(environment: [:]).load(file: nil, overrides: [key: "0s"])
+            }
+            #expect(spinning?.key == key, "\(String(describing: spinning))")
+        }
     }
 
     @Test("the YAML must be a mapping")

@@ -136,7 +136,8 @@ public final class JetStreamMessage: @unchecked Sendable {
 
     /// Asks for redelivery, after `delay` if given (otherwise at once).
     public func nak(delay: Duration? = nil) throws {
-        try acknowledge("nak", body: delay.map { "-NAK {\"delay\":\($0.natsNanoseconds)}" } ?? "-NAK", final: true)
+        let body = if let delay, delay > .zero { "-NAK {\"delay\":\(delay.natsNanoseconds)}" } else { "-NAK" }
+        try acknowledge("nak", body: body, final: true)
     }
 
     /// Tells the server never to redeliver it (poison message).

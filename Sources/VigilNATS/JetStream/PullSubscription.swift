@@ -73,14 +73,15 @@ public final class PullSubscription: @unchecked Sendable {
             var messages: [JetStreamMessage] = []
             while messages.isEmpty {
                 let now = clock.now
-                credits.expire(now: now, grace: Self.expiryGrace)
+                // Only with nothing unread: deliveries and statuses already queued for the old
+                // requests must be counted against them, not against the next request.
+                if pending == 0 { credits.expire(now: now, grace: Self.expiryGrace) }
                 try requestMore(&credits, batch: batch, now: now)
                 var wait = end - now
                 if let deadline = credits.lastDeadline { wait = min(wait, deadline + Self.expiryGrace - now) }
                 switch try receive(wait: max(wait, .zero), &credits) {
                 case .message(let message): messages.append(message)
-                case .control: continue
-                case .none: if clock.now >= end { return [] }
+                case .control, .none: if clock.now >= end { return [] }
                 }
             }
             // What is already queued joins the batch. An error here (a `409`) must not lose the

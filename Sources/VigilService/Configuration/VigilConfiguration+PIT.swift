@@ -30,6 +30,7 @@ extension VigilConfiguration {
         func validate() throws(ConfigurationError) {
             if consumer.ackWait < 1 { throw ConfigurationError(key: "pit.ack_wait", "must be at least 1s") }
             if consumer.fetchWait > 5 { throw ConfigurationError(key: "pit.fetch_wait", "must be at most 5s so shutdown stays prompt") }
+            if consumer.fetchWait < 0.001 { throw ConfigurationError(key: "pit.fetch_wait", "must be at least 1ms (an idle worker would spin)") }
             if stream.duplicateWindow > stream.maxAge {
                 throw ConfigurationError(key: "pit.stream.duplicate_window", "must not exceed pit.stream.max_age")
             }

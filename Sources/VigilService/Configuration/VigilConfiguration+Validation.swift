@@ -20,15 +20,20 @@ extension VigilConfiguration {
         _ = try HTTPAddress(http.address, key: "http.addr")
         if decisions.ackWait < 1 { throw ConfigurationError(key: "decisions.ack_wait", "must be at least 1s") }
         if decisions.fetchWait > 5 { throw ConfigurationError(key: "decisions.fetch_wait", "must be at most 5s so shutdown stays prompt") }
+        if decisions.fetchWait < 0.001 { throw ConfigurationError(key: "decisions.fetch_wait", "must be at least 1ms (an idle worker would spin)") }
         if limits.maxPayloadBytes > Int(streams.decisions.maxMessageSize) {
             throw ConfigurationError(key: "limits.max_payload_bytes", "must not exceed streams.decisions.max_message_size")
         }
         // Name the configuration key (`streams.decisions.…`), not the stream (`VIGIL_DECISIONS`).
-        for (key, stream) in [("decisions", streams.decisions), ("events", streams.events), ("dead_letters", streams.deadLetters)]
+        for (key, stream) in [("decisions", streams.decisions), ("events", streams.events), ("dead_letters", streams.deadLetters),
+                              ("portfolios", streams.portfolios)]
         where stream.duplicateWindow > stream.maxAge {
             throw ConfigurationError(key: "streams.\(key).duplicate_window", "must not exceed streams.\(key).max_age")
         }
         try pit.validate()
+        if sla.fetchWait > 5 || sla.fetchWait < 0.001 {
+            throw ConfigurationError(key: "sla.fetch_wait", "must be between 1ms and 5s (an idle worker would spin; shutdown waits for it)")
+        }
         if let token = http.adminToken, token.count < 16 {
             throw ConfigurationError(key: "http.admin_token", "must be at least 16 characters")
         }

@@ -16,7 +16,9 @@ protocol BatchStages: Sendable {
     var inputKind: String { get }
 
     /// Stage one, on the fetching thread: decode, check, and publish the events whose latency
-    /// matters (waiting for JetStream's acks). Throwing naks the batch.
+    /// matters (waiting for JetStream's acks). Throwing naks the batch. (A batch PostgreSQL
+    /// refused is prepared again message by message on the committing thread, see
+    /// ``StagedConsumer``, so this may run on two threads at once.)
     func prepare(_ messages: [JetStreamMessage]) throws -> Prepared
 
     /// Stage two, in fetch order: the database writes and the events that follow them. The batch is acked when it returns and nak'ed (redelivered after
