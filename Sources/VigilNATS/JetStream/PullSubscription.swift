@@ -108,12 +108,21 @@ public final class PullSubscription: @unchecked Sendable {
     }
 
     /// Hands back (naks) the messages delivered but not fetched, so the consumer redelivers them at
-    /// once instead of after its ack wait, and stops receiving. A flush first lets everything the
-    /// server sent so far arrive; a message it sends for an outstanding request between that flush
-    /// and the unsubscribe is redelivered after the ack wait. Call it when no fetch is running.
+    /// once instead of after its ack wait, and stops receiving. It sends no new pull request and
+    /// waits (at most the newest request's expiry plus a grace period) until the outstanding ones
+    /// have ended, filled or expired, naking what they still bring, so no message is left in
+    /// flight to an inbox about to go. Call it when no fetch is running.
     public func close() {
         state.withLock { credits in
+            let clock = ContinuousClock()
             _ = natsConnection_FlushTimeout(jetStream.connection.handle, 1_000)
+            if let deadline = credits.lastDeadline.map({ $0 + Self.expiryGrace }) {
+                while credits.outstanding > 0, clock.now < deadline {
+                    if case .message(let message) = (try? receive(wait: min(deadline - clock.now, .milliseconds(50)), &credits)) ?? .control {
+                        try? message.nak()
+                    }
+                }
+            }
             drain: for _ in 0..<pending {
                 switch (try? receive(wait: .zero, &credits)) ?? .control {
                 case .message(let message): try? message.nak()
