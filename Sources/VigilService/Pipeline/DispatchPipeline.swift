@@ -86,7 +86,7 @@ struct DispatchPipeline: BatchStages {
             }
         }
         let outbound = prepared.outbound + responses.map(OutboundMessage.init)
-        try publisher.publishBatch(outbound, timeout: .seconds(10))
+        try publisher.publishBatch(outbound, timeout: EventPublishing.timeout)
         engine.count(prepared.firings, metrics: metrics)
     }
 

@@ -76,8 +76,7 @@ struct PITPipeline: BatchStages {
             }
             if !responses.isEmpty {
                 try PipelineStepFailure.step("publish_failed", metrics: metrics) {
-                    try publisher.publishBatch(responses.map(OutboundMessage.init),
-                                               timeout: .seconds(10))
+                    try publisher.publishBatch(responses.map(OutboundMessage.init), timeout: EventPublishing.timeout)
                 }
             }
         }

@@ -39,7 +39,7 @@ struct PortfolioStatePipeline: BatchStages {
             let input = InboundMessage(message)
             do {
                 prepared.states.append(try decoder.decode(PortfolioState.self, from: input.payload))
-            } catch let error as InputError {
+            } catch {  // typed: decoding throws only InputError
                 deadLettered(try deadLetter(input, error), error, into: &prepared.deadLetters)
             }
         }

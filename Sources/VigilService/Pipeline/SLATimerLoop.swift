@@ -55,8 +55,7 @@ struct SLATimerLoop {
                 return try engine.respond(to: firings, on: connection)
             }
         }
-        try publisher.publishBatch(outbound.map(OutboundMessage.init),
-                                   timeout: .seconds(10))
+        try publisher.publishBatch(outbound.map(OutboundMessage.init), timeout: EventPublishing.timeout)
         try monitor.complete(firings)
         engine.count(firings, metrics: metrics)
         logger.debug("SLA timers fired", metadata: ["count": "\(firings.count)"])

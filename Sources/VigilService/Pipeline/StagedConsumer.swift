@@ -71,9 +71,18 @@ extension BatchStages {
     /// Publishes a batch's events and waits for JetStream's acks, timed as the `publish` stage.
     func publishEvents(_ outbound: [OutboundMessage]) throws {
         let publishing = ContinuousClock.now
-        try PipelineStepFailure.step("publish_failed", metrics: metrics) { try publisher.publishBatch(outbound, timeout: .seconds(10)) }
+        try PipelineStepFailure.step("publish_failed", metrics: metrics) { try publisher.publishBatch(outbound, timeout: EventPublishing.timeout) }
         metrics.stageDuration(inputKind, stage: "publish", seconds: Elapsed.seconds(since: publishing))
     }
+}
+
+/// How long a pipeline waits for JetStream to acknowledge a batch's events before the batch fails
+/// and is redelivered (the republished events carry the same ids, so the stream stores them once).
+/// Acks take milliseconds even at full load; what this bounds is the stall after a connection is
+/// lost mid-batch, whose acks never come: with nats-server killed under load, 10 s here held the
+/// decisions pipeline for 10 s.
+enum EventPublishing {
+    static let timeout: Duration = .seconds(2)
 }
 
 /// A step of a batch that failed for a named reason (`publish_failed`, `database_failed`); the
@@ -287,8 +296,7 @@ struct StagedConsumer<Stages: BatchStages> {
         let error = InputError(.rejectedByDatabase, "PostgreSQL refused to store its effects: \(rejection.message)"
                                + (rejection.sqlState.map { " (SQLSTATE \($0))" } ?? ""))
         let event = try stages.deadLetter(input, error)
-        try stages.publisher.publishBatch([OutboundMessage(event)],
-                                          timeout: .seconds(10))
+        try stages.publisher.publishBatch([OutboundMessage(event)], timeout: EventPublishing.timeout)
         metrics.error(InputError.Code.rejectedByDatabase.rawValue)
         metrics.output("dead_letter")
         logger.error("\(stages.inputKind) set aside: PostgreSQL rejects it on its own",
