@@ -6,6 +6,8 @@
 #   scripts/stack.sh down    stop what `up` started
 #   scripts/stack.sh status  show what runs and where
 #   scripts/stack.sh env     print the connection settings (KEY=value)
+#   scripts/stack.sh stop nats|redis|postgres [--kill]   stop one server (outage tests)
+#   scripts/stack.sh start nats|redis|postgres           start it again on its ports
 #
 # VIGIL_STACK_DIR overrides the folder, so two stacks can run side by side.
 set -euo pipefail
@@ -68,6 +70,17 @@ pg_data_dir() {
 
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
+start_nats() { # port monitor-port
+    nats-server -js -sd "$dir/nats" -a 127.0.0.1 -p "$1" -m "$2" >>"$dir/logs/nats.log" 2>&1 &
+    echo $! >"$dir/nats.pid"
+}
+
+start_redis() { # port
+    redis-server --port "$1" --bind 127.0.0.1 --save '' --appendonly yes --dir "$dir/redis" \
+        --daemonize no >>"$dir/logs/redis.log" 2>&1 &
+    echo $! >"$dir/redis.pid"
+}
+
 start_pg() {
     local port=$1 data; data=$(pg_data_dir)
     mkdir -p "$data"
@@ -101,11 +114,8 @@ up() {
     np=$(free_port); nm=$(free_port "$np"); rp=$(free_port "$np" "$nm")
     pp=$(free_port "$np" "$nm" "$rp"); hp=$(free_port "$np" "$nm" "$rp" "$pp")
 
-    nats-server -js -sd "$dir/nats" -a 127.0.0.1 -p "$np" -m "$nm" >"$dir/logs/nats.log" 2>&1 &
-    echo $! >"$dir/nats.pid"
-    redis-server --port "$rp" --bind 127.0.0.1 --save '' --appendonly yes --dir "$dir/redis" \
-        --daemonize no >"$dir/logs/redis.log" 2>&1 &
-    echo $! >"$dir/redis.pid"
+    start_nats "$np" "$nm"
+    start_redis "$rp"
     start_pg "$pp"
     wait_for NATS curl -sf "http://127.0.0.1:$nm/healthz?js-enabled-only=true"
     wait_for Redis redis-cli -h 127.0.0.1 -p "$rp" ping
@@ -138,6 +148,33 @@ down() {
     [ "${1:-}" = quiet ] || log "down"
 }
 
+# One server of a running stack, on the ports in its env file: for outage tests.
+port_of() { # VARIABLE
+    local line; line=$(grep "^$1=" "$dir/env") || die "no stack in $dir: run scripts/stack.sh up"
+    line=${line##*:}; echo "${line%%/*}"
+}
+
+stop_server() { # nats|redis|postgres [--kill]
+    local signal=TERM
+    [ "$1" = postgres ] && signal=INT
+    [ "${2:-}" = --kill ] && signal=KILL
+    case "$1" in nats|redis|postgres) ;; *) die "unknown server '$1' (nats, redis or postgres)" ;; esac
+    stop_pid "$1" "$dir/$1.pid" "$signal"
+    log "$1 stopped ($signal)"
+}
+
+start_server() { # nats|redis|postgres
+    case "$1" in
+        nats) alive "$dir/nats.pid" || start_nats "$(port_of VIGIL_NATS_URL)" "$(port_of VIGIL_NATS_MONITOR_URL)"
+              wait_for NATS curl -sf "http://127.0.0.1:$(port_of VIGIL_NATS_MONITOR_URL)/healthz?js-enabled-only=true" ;;
+        redis) alive "$dir/redis.pid" || start_redis "$(port_of VIGIL_REDIS_URL)"
+               wait_for Redis redis-cli -h 127.0.0.1 -p "$(port_of VIGIL_REDIS_URL)" ping ;;
+        postgres) alive "$dir/postgres.pid" || start_pg "$(port_of VIGIL_DATABASE_URL)" ;;
+        *) die "unknown server '$1' (nats, redis or postgres)" ;;
+    esac
+    log "$1 started"
+}
+
 status() {
     for s in nats redis postgres vigil; do
         if alive "$dir/$s.pid"; then echo "$s: running (pid $(cat "$dir/$s.pid"))"; else echo "$s: stopped"; fi
@@ -150,5 +187,7 @@ case "${1:-}" in
     down) down ;;
     status) status ;;
     env) [ -f "$dir/env" ] && cat "$dir/env" || die "no stack in $dir: run scripts/stack.sh up" ;;
-    *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
+    stop) [ -n "${2:-}" ] || die "usage: $0 stop nats|redis|postgres [--kill]"; stop_server "$2" "${3:-}" ;;
+    start) [ -n "${2:-}" ] || die "usage: $0 start nats|redis|postgres"; start_server "$2" ;;
+    *) echo "usage: $0 up|down|status|env|stop SERVER [--kill]|start SERVER" >&2; exit 2 ;;
 esac
