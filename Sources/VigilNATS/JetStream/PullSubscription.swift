@@ -117,10 +117,10 @@ public final class PullSubscription: @unchecked Sendable {
             let clock = ContinuousClock()
             _ = natsConnection_FlushTimeout(jetStream.connection.handle, 1_000)
             if let deadline = credits.lastDeadline.map({ $0 + Self.expiryGrace }) {
-                while credits.outstanding > 0, clock.now < deadline {
-                    if case .message(let message) = (try? receive(wait: min(deadline - clock.now, .milliseconds(50)), &credits)) ?? .control {
-                        try? message.nak()
-                    }
+                // A receive error (connection closed) ends the wait: nothing more can arrive.
+                while credits.outstanding > 0, clock.now < deadline,
+                      let received = try? receive(wait: min(deadline - clock.now, .milliseconds(50)), &credits) {
+                    if case .message(let message) = received { try? message.nak() }
                 }
             }
             drain: for _ in 0..<pending {

@@ -110,9 +110,9 @@ struct PipelineStepFailure: Error, CustomStringConvertible {
 /// batches grow by themselves — and runs ``BatchStages/prepare(_:)`` on it.
 ///
 /// With ``overlapsCommit`` (the default), ``BatchStages/commit(_:)`` runs on a committing thread:
-/// prepared batches are queued (at most ``queueCapacity``; beyond that fetching waits, so a slow database slows intake
-/// rather than growing memory), everything queued is committed in one transaction (a group
-/// commit) and the committing thread acks or naks it. On stop, the committing thread drains the
+/// prepared batches are queued (at most ``queueCapacity``; beyond that fetching waits, so a slow
+/// database slows intake rather than growing memory), everything queued is committed in one
+/// transaction (a group commit) and the committing thread acks or naks it. On stop, the committing thread drains the
 /// queue first. Without it, the fetching thread commits each batch right after preparing it.
 ///
 /// A batch whose commit PostgreSQL refuses for a reason that lies in the data itself (SQLSTATE
