@@ -59,6 +59,10 @@ struct ConfigurationLoaderTests {
         #expect(configuration.decisions.ackWait == 120)
         #expect(configuration.limits.maxPayloadBytes == 65_536)
         #expect(configuration.database.migrateOnStart == false)
+        #expect(configuration.decisions.commitInterval == 0.005)
+        #expect(configuration.pit.consumer.commitInterval == 0)
+        let spaced = try ConfigurationLoader(environment: [:]).load(file: nil, overrides: ["decisions.commit_interval": "20ms"])
+        #expect(spaced.decisions.commitInterval == 0.02)
     }
 
     @Test("an unknown YAML key is named with its full path")
@@ -110,6 +114,12 @@ struct ConfigurationLoaderTests {
                 try ConfigurationLoader(environment: [:]).load(file: nil, overrides: [key: "0s"])
             }
             #expect(spinning?.key == key, "\(String(describing: spinning))")
+        }
+        for key in ["decisions.commit_interval", "pit.commit_interval"] {
+            let tooLong = error { () throws(ConfigurationError) in
+                try ConfigurationLoader(environment: [:]).load(file: nil, overrides: [key: "2s"])
+            }
+            #expect(tooLong?.key == key, "\(String(describing: tooLong))")
         }
     }
 

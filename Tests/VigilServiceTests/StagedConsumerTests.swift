@@ -16,6 +16,8 @@ private final class CountingStages: BatchStages, @unchecked Sendable {
     let logger = TestStack.quietLogger
     let prepares = Mutex(0)
     let committed = Mutex<Set<UInt64>>([])
+    /// The messages of each commit, in order.
+    let commitSizes = Mutex<[Int]>([])
     let failing = Atomic<Bool>(true)
     let failures = Atomic<Int>(0)
 
@@ -38,6 +40,7 @@ private final class CountingStages: BatchStages, @unchecked Sendable {
 
     func commit(_ prepared: [UInt64]) throws {
         committed.withLock { $0.formUnion(prepared) }
+        commitSizes.withLock { $0.append(prepared.count) }
     }
 
     static func merge(_ batches: [[UInt64]]) -> [UInt64] { batches.flatMap { $0 } }
@@ -93,5 +96,57 @@ struct StagedConsumerTests {
         done.wait()
         #expect(stages.committed.withLock { $0 } == Set(1...200))
         #expect(try jetStream.consumerInfo(stream: stream, durable: "w").ackPending == 0)
+    }
+
+    @Test("batches prepared within commit_interval of the last commit are committed together, and the queue holds at most four batches' worth")
+    func commitsAreSpacedByTheCommitInterval() throws {
+        try TestStack.requireAll()
+        let token = TestStack.uniqueToken()
+        let nats = try TestStack.nats()
+        defer { nats.close() }
+        let jetStream = try nats.jetStream()
+        let stream = "STAGED_\(token.uppercased())"
+        try jetStream.ensureStream(StreamConfiguration(name: stream, subjects: ["staged.\(token)"]))
+        defer { try? jetStream.deleteStream(name: stream) }
+        try jetStream.ensureConsumer(stream: stream, ConsumerConfiguration(durableName: "w"))
+        try jetStream.publishBatch((0..<40).map { OutboundMessage(subject: "staged.\(token)", payload: [UInt8($0)]) })
+
+        // Eight batches of five, a commit at most every 0.5 s: the first commit takes what is
+        // prepared at once, the next ones what was queued meanwhile (at most 4 × 5 messages, plus the
+        // batch let in below that bound).
+        let stages = CountingStages(subscription: try jetStream.pullSubscribe(stream: stream, durable: "w"), publisher: jetStream,
+                                    batching: Batching(batchSize: 5, fetchWait: 0.05, retryDelay: 0.4, commitInterval: 0.5))
+        stages.failing.store(false, ordering: .releasing)
+        let stop = StopSignal()
+        let done = DispatchSemaphore(value: 0)
+        let worker = Thread {
+            stages.run(until: stop)
+            done.signal()
+        }
+        worker.start()
+        let clock = ContinuousClock()
+        let start = clock.now
+        while stages.committed.withLock({ $0.count }) < 40, clock.now - start < .seconds(20) { Thread.sleep(forTimeInterval: 0.02) }
+        stop.set()
+        done.wait()
+
+        let sizes = stages.commitSizes.withLock { $0 }
+        #expect(stages.committed.withLock { $0 } == Set(1...40))
+        #expect(sizes.count >= 2 && sizes.count <= 4, "commits of \(sizes) messages")
+        #expect(sizes.allSatisfy { $0 <= 24 }, "commits of \(sizes) messages")
+        #expect(try jetStream.consumerInfo(stream: stream, durable: "w").ackPending == 0)
+    }
+
+    @Test("the hand-off takes an element into an empty queue however heavy, and takeAll empties it")
+    func handoffWeights() {
+        let queue = BatchHandoff<Int>(capacity: 10)
+        queue.put(1, weight: 50)
+        #expect(queue.takeAll() == [1])
+        queue.put(2, weight: 9)
+        queue.put(3, weight: 50)
+        #expect(queue.takeAll() == [2, 3])
+        queue.close()
+        #expect(queue.isClosed)
+        #expect(queue.takeAll() == nil)
     }
 }

@@ -44,6 +44,7 @@ enum ConfigurationKeys {
             "decisions.ack_wait": { c, v, k in c.decisions.ackWait = try ConfigValue.duration(v, key: k) },
             "decisions.max_ack_pending": { c, v, k in c.decisions.maxAckPending = try ConfigValue.integer(v, key: k, in: 1...1_000_000) },
             "decisions.retry_delay": { c, v, k in c.decisions.retryDelay = try ConfigValue.duration(v, key: k) },
+            "decisions.commit_interval": { c, v, k in c.decisions.commitInterval = try ConfigValue.duration(v, key: k) },
             "decisions.workers": { c, v, k in c.decisions.workers = try ConfigValue.integer(v, key: k, in: 1...64) },
             "portfolio_states.durable_name": { c, v, _ in c.portfolioStates.durableName = v },
             "portfolio_states.batch_size": { c, v, k in c.portfolioStates.batchSize = try ConfigValue.integer(v, key: k, in: 1...10_000) },

@@ -19,10 +19,12 @@ extension VigilConfiguration {
         /// The stream of reported violations.
         public var reportStream = Stream(name: "VIGIL_REPORTS", subjects: ["vigil.report.violations"], maxAge: 7 * 86_400,
                                          maxBytes: 1 << 30, maxMessageSize: 1 << 20, duplicateWindow: 120)
-        /// Its durable pull consumer (batch size, waits and workers as for decisions).
+        /// Its durable pull consumer (batch size, waits and workers as for decisions; commits are
+        /// not spaced out, since a breaker trip is published after its commit).
         public var reports: DecisionConsumer = {
             var consumer = DecisionConsumer()
             consumer.durableName = "vigil-reports"
+            consumer.commitInterval = 0
             return consumer
         }()
         /// Subject prefix of NATS admin requests (`<prefix>.breakers.list`, …).

@@ -9,10 +9,12 @@ extension VigilConfiguration {
         /// The stream of feature writes.
         public var stream = Stream(name: "VIGIL_FEATURES", subjects: ["features.writes.>"], maxAge: 7 * 86_400,
                                    maxBytes: 10 << 30, maxMessageSize: 1 << 20, duplicateWindow: 120)
-        /// Its durable pull consumer (same settings as the decision consumer).
+        /// Its durable pull consumer (same settings as the decision consumer, but commits are not
+        /// spaced out: a breaker trip or quarantine is published after its commit).
         public var consumer: DecisionConsumer = {
             var consumer = DecisionConsumer()
             consumer.durableName = "vigil-features"
+            consumer.commitInterval = 0
             return consumer
         }()
         /// QUALITY_DEGRADATION: window length, in seconds.
@@ -31,6 +33,7 @@ extension VigilConfiguration {
             if consumer.ackWait < 1 { throw ConfigurationError(key: "pit.ack_wait", "must be at least 1s") }
             if consumer.fetchWait > 5 { throw ConfigurationError(key: "pit.fetch_wait", "must be at most 5s so shutdown stays prompt") }
             if consumer.fetchWait < 0.001 { throw ConfigurationError(key: "pit.fetch_wait", "must be at least 1ms (an idle worker would spin)") }
+            if consumer.commitInterval > 1 { throw ConfigurationError(key: "pit.commit_interval", "must be at most 1s (acks wait for it)") }
             if stream.duplicateWindow > stream.maxAge {
                 throw ConfigurationError(key: "pit.stream.duplicate_window", "must not exceed pit.stream.max_age")
             }
@@ -65,6 +68,7 @@ extension ConfigurationKeys {
             "pit.ack_wait": { c, v, k in c.pit.consumer.ackWait = try ConfigValue.duration(v, key: k) },
             "pit.max_ack_pending": { c, v, k in c.pit.consumer.maxAckPending = try ConfigValue.integer(v, key: k, in: 1...1_000_000) },
             "pit.retry_delay": { c, v, k in c.pit.consumer.retryDelay = try ConfigValue.duration(v, key: k) },
+            "pit.commit_interval": { c, v, k in c.pit.consumer.commitInterval = try ConfigValue.duration(v, key: k) },
             "pit.workers": { c, v, k in c.pit.consumer.workers = try ConfigValue.integer(v, key: k, in: 1...64) },
             "pit.quality.window": { c, v, k in
                 let window = try ConfigValue.duration(v, key: k)

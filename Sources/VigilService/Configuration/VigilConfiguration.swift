@@ -148,6 +148,10 @@ public struct VigilConfiguration: Sendable, Equatable {
         public var retryDelay = 1.0
         /// Worker threads in this instance.
         public var workers = 1
+        /// Shortest time between two commits of the decision log (or the pipeline's other writes),
+        /// in seconds: batches prepared meanwhile are written in the same transaction. Delays acks,
+        /// not events; 0 commits as soon as the previous commit ends.
+        public var commitInterval = 0.005
     }
 
     /// Request-reply validation.

@@ -42,7 +42,8 @@ struct PITPipeline: BatchStages {
     }
 
     var batching: Batching {
-        Batching(batchSize: configuration.batchSize, fetchWait: configuration.fetchWait, retryDelay: configuration.retryDelay)
+        Batching(batchSize: configuration.batchSize, fetchWait: configuration.fetchWait, retryDelay: configuration.retryDelay,
+                 commitInterval: configuration.commitInterval)
     }
 
     func prepare(_ messages: [JetStreamMessage]) throws -> Prepared {

@@ -29,7 +29,8 @@ struct PortfolioStatePipeline: BatchStages {
     }
 
     var batching: Batching {
-        Batching(batchSize: configuration.batchSize, fetchWait: configuration.fetchWait, retryDelay: configuration.retryDelay)
+        Batching(batchSize: configuration.batchSize, fetchWait: configuration.fetchWait, retryDelay: configuration.retryDelay,
+                 commitInterval: configuration.commitInterval)
     }
 
     func prepare(_ messages: [JetStreamMessage]) throws -> Prepared {

@@ -44,12 +44,16 @@ protocol BatchStages: Sendable {
     var logger: Logger { get }
 }
 
-/// How a pipeline batches: messages per fetch, the idle fetch wait and the redelivery delay of a
-/// failed batch, in seconds.
+/// How a pipeline batches: messages per fetch, the idle fetch wait, the redelivery delay of a
+/// failed batch and the shortest time between two commits, in seconds.
 struct Batching: Sendable {
     var batchSize: Int
     var fetchWait: Double
     var retryDelay: Double
+    /// A commit starts at most this long after the previous one started; batches prepared meanwhile
+    /// join it (see ``StagedConsumer``). 0 where the commit publishes events (breaker trips, SLA
+    /// firings), whose latency it would add to.
+    var commitInterval: Double = 0
 }
 
 extension BatchStages {
@@ -110,10 +114,13 @@ struct PipelineStepFailure: Error, CustomStringConvertible {
 /// batches grow by themselves — and runs ``BatchStages/prepare(_:)`` on it.
 ///
 /// With ``overlapsCommit`` (the default), ``BatchStages/commit(_:)`` runs on a committing thread:
-/// prepared batches are queued (at most ``queueCapacity``; beyond that fetching waits, so a slow
-/// database slows intake rather than growing memory), everything queued is committed in one
-/// transaction (a group commit) and the committing thread acks or naks it. On stop, the committing thread drains the
-/// queue first. Without it, the fetching thread commits each batch right after preparing it.
+/// prepared batches are queued (up to ``queueCapacity(batchSize:)`` messages; beyond that fetching
+/// waits, so a slow database slows intake rather than growing memory), everything queued is
+/// committed in one transaction (a group commit) and the committing thread acks or naks it. A
+/// commit starts at most every ``Batching/commitInterval``, so at a steady trickle of small batches
+/// PostgreSQL sees one transaction per interval instead of one per batch; this delays only the
+/// acks, never the events. On stop, the committing thread drains the queue first. Without it, the
+/// fetching thread commits each batch right after preparing it.
 ///
 /// A batch whose commit PostgreSQL refuses for a reason that lies in the data itself (SQLSTATE
 /// class 22, or a NOT NULL or CHECK violation) would fail the same way on every redelivery and
@@ -128,8 +135,10 @@ struct StagedConsumer<Stages: BatchStages> {
     let metrics: VigilMetrics
     let logger: Logger
 
-    /// Prepared batches that may wait for the committing thread.
-    static var queueCapacity: Int { 16 }
+    /// Prepared messages that may wait for the committing thread: four full batches. (A bound in
+    /// batches would let a short database stall block fetching while batches are small: at 5,000
+    /// decisions/s a batch holds about four, and 16 of them are 13 ms of input.)
+    static func queueCapacity(batchSize: Int) -> Int { 4 * max(1, batchSize) }
 
     /// Whether commits run on a thread of their own: yes unless the environment sets
     /// `VIGIL_COMMIT_THREAD=0`, which commits on the fetching thread right after prepare, one batch
@@ -147,14 +156,20 @@ struct StagedConsumer<Stages: BatchStages> {
         // bottleneck; the batch is redelivered and written once PostgreSQL is back.
         var pausedUntil: ContinuousClock.Instant?
         let overlap = Self.overlapsCommit
-        let queue = BatchHandoff<Batch>(capacity: Self.queueCapacity)
+        let queue = BatchHandoff<Batch>(capacity: Self.queueCapacity(batchSize: batching.batchSize))
         let committerDone = DispatchSemaphore(value: 0)
         if overlap {
             let committer = Thread { [self] in
                 // Acks and naks are plain publishes to each message's ack subject, safe from any
                 // thread, so the committing thread settles what it committed itself.
+                let interval = Duration.microseconds(Int64(batching.commitInterval * 1e6))
                 while let batches = queue.takeAll() {
+                    let begun = ContinuousClock.now
                     commit(batches).apply(retryDelay: batching.retryDelay)
+                    // What is prepared meanwhile joins the next commit. Not while stopping: the
+                    // queue is drained at once then.
+                    let rest = Elapsed.seconds(from: .now, to: begun + interval)
+                    if rest > 0, !queue.isClosed { Thread.sleep(forTimeInterval: rest) }
                 }
                 committerDone.signal()
             }
@@ -194,7 +209,7 @@ struct StagedConsumer<Stages: BatchStages> {
                 metrics.stageDuration(stages.inputKind, stage: "prepare", seconds: Elapsed.seconds(since: started))
                 let batch = Batch(messages: messages, prepared: prepared, started: started)
                 if overlap {
-                    queue.put(batch)
+                    queue.put(batch, weight: messages.count)
                 } else {
                     commit([batch]).apply(retryDelay: batching.retryDelay)
                 }
@@ -328,13 +343,15 @@ private struct Settlement: Sendable {
     }
 }
 
-/// A bounded queue between two threads: `put` blocks while `capacity` elements wait, `takeAll`
-/// blocks while none does and takes them all, and `close` lets `takeAll` return what is left and
-/// then nil.
+/// A bounded queue between two threads. Each element has a weight (its message count): `put`
+/// blocks while the queued weight has reached `capacity` (an element is always accepted into an
+/// empty queue, however heavy), `takeAll` blocks while nothing is queued and takes everything, and
+/// `close` lets `takeAll` return what is left and then nil.
 final class BatchHandoff<Element: Sendable>: @unchecked Sendable {
     // @unchecked: every field is accessed under `condition`.
     private let condition = NSCondition()
     private var waiting: [Element] = []
+    private var weight = 0
     private var closed = false
     private let capacity: Int
 
@@ -342,11 +359,12 @@ final class BatchHandoff<Element: Sendable>: @unchecked Sendable {
         self.capacity = max(1, capacity)
     }
 
-    func put(_ element: Element) {
+    func put(_ element: Element, weight: Int = 1) {
         condition.lock()
         defer { condition.unlock() }
-        while waiting.count >= capacity { condition.wait() }
+        while !waiting.isEmpty, self.weight >= capacity { condition.wait() }
         waiting.append(element)
+        self.weight += max(0, weight)
         condition.broadcast()
     }
 
@@ -355,9 +373,19 @@ final class BatchHandoff<Element: Sendable>: @unchecked Sendable {
         defer { condition.unlock() }
         while waiting.isEmpty, !closed { condition.wait() }
         guard !waiting.isEmpty else { return nil }
-        defer { waiting.removeAll() }
+        defer {
+            waiting.removeAll()
+            weight = 0
+        }
         condition.broadcast()
         return waiting
+    }
+
+    /// Whether ``close()`` was called.
+    var isClosed: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return closed
     }
 
     func close() {
