@@ -1,3 +1,4 @@
+import Foundation
 import Histogram
 import Synchronization
 import VigilNATS
@@ -9,6 +10,11 @@ final class CompletionTracker: Sendable {
     private struct State {
         var sendTimes: [UInt64] = []
         var seen: [Bool] = []
+        /// Each sequence's latency in nanoseconds once answered (0 until then), for `--latencies`.
+        var latencies: [UInt64] = []
+        /// When each sequence's publish started and when JetStream acknowledged it, for `--latencies`.
+        var publishTimes: [UInt64] = []
+        var ackTimes: [UInt64] = []
         var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1_000, highestTrackableValue: 120_000_000_000,
                                           numberOfSignificantValueDigits: .three)
         var received = 0
@@ -36,6 +42,9 @@ final class CompletionTracker: Sendable {
             if state.sendTimes.count < first + times.count {
                 state.sendTimes.append(contentsOf: repeatElement(0, count: first + times.count - state.sendTimes.count))
                 state.seen.append(contentsOf: repeatElement(false, count: first + times.count - state.seen.count))
+                state.latencies.append(contentsOf: repeatElement(0, count: first + times.count - state.latencies.count))
+                state.publishTimes.append(contentsOf: repeatElement(0, count: first + times.count - state.publishTimes.count))
+                state.ackTimes.append(contentsOf: repeatElement(0, count: first + times.count - state.ackTimes.count))
             }
             for (offset, time) in times.enumerated() { state.sendTimes[first + offset] = time }
         }
@@ -58,10 +67,9 @@ final class CompletionTracker: Sendable {
             state.received += 1
             if state.firstReceive == 0 { state.firstReceive = now }
             state.lastReceive = now
-            if sequence >= recordFrom {
-                let latency = now > state.sendTimes[sequence] ? now - state.sendTimes[sequence] : 0
-                _ = state.histogram.record(max(latency, 1_000))
-            }
+            let latency = max(now > state.sendTimes[sequence] ? now - state.sendTimes[sequence] : 0, 1_000)
+            state.latencies[sequence] = latency
+            if sequence >= recordFrom { _ = state.histogram.record(latency) }
         }
     }
 
@@ -73,6 +81,34 @@ final class CompletionTracker: Sendable {
     /// When `sequence` was (scheduled to be) sent, if it was.
     func sendTime(_ sequence: Int) -> UInt64? {
         state.withLock { sequence < $0.sendTimes.count && $0.sendTimes[sequence] != 0 ? $0.sendTimes[sequence] : nil }
+    }
+
+    /// Records when the publish of `range` started and when JetStream acknowledged it.
+    func published(_ range: Range<Int>, started: UInt64, acknowledged: UInt64) {
+        state.withLock { state in
+            for sequence in range where sequence < state.publishTimes.count {
+                state.publishTimes[sequence] = started
+                state.ackTimes[sequence] = acknowledged
+            }
+        }
+    }
+
+    /// One CSV line per answered sequence: its send time in ms after the first one's, its latency,
+    /// how late its publish started and when JetStream acknowledged it (both from the send time),
+    /// in ms, to see when in a run the slow ones happened and where their time went.
+    func latencyCSV() -> String {
+        state.withLock { state in
+            let origin = state.sendTimes.first { $0 != 0 } ?? 0
+            var lines = ["sequence,sent_ms,latency_ms,publish_lag_ms,ack_ms"]
+            func ms(_ nanos: UInt64) -> String { String(format: "%.3f", Double(nanos) / 1e6) }
+            for (sequence, latency) in state.latencies.enumerated() where latency != 0 {
+                let send = state.sendTimes[sequence]
+                let lag = state.publishTimes[sequence] > send ? state.publishTimes[sequence] - send : 0
+                let ack = state.ackTimes[sequence] > send ? state.ackTimes[sequence] - send : 0
+                lines.append("\(sequence),\(ms(send &- origin)),\(ms(latency)),\(ms(lag)),\(ms(ack))")
+            }
+            return lines.joined(separator: "\n") + "\n"
+        }
     }
 
     /// Distinct decisions answered so far.

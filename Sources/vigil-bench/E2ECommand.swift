@@ -40,6 +40,9 @@ struct E2ECommand: ParsableCommand {
     @Option(help: "Flush every publish at once (cnats SendAsap) instead of after ~1 ms: default on in paced mode, so the generator's own buffering is not counted as Vigil's latency.")
     var sendAsap: Bool?
 
+    @Option(help: "Write each decision's send time and latency to this CSV file, to see when in a run the slow ones happened.")
+    var latencies: String?
+
     @Flag(help: "Send decisions without portfolio_state; Vigil reads the snapshot the generator publishes first (Redis).")
     var storedState = false
 
@@ -107,6 +110,9 @@ struct E2ECommand: ParsableCommand {
         print("received \(Stats.grouped(answered)) events (\(Stats.rate(Double(answered) / max(receiveSeconds, 1e-9))) over "
               + "\(String(format: "%.1f", receiveSeconds)) s), lost \(sent - answered), duplicates \(snap.duplicates), other runs' events \(snap.foreign)")
         print(LatencyReport.table(snap.histogram, title: rate > 0 ? "latency from scheduled send" : "latency from publish"))
+        if let latencies {
+            try tracker.latencyCSV().write(toFile: latencies, atomically: true, encoding: .utf8)
+        }
         if rate > 0 {
             print("target: p99 <= 2 ms at \(Stats.rate(rate)): \(LatencyReport.p99(snap.histogram, atMost: 2_000_000) ? "met" : "MISSED")")
         } else {

@@ -88,8 +88,10 @@ struct LoadGenerator {
         // Send times are known before the publish, so an event can never arrive unmatched.
         tracker.sent(from: range.lowerBound, times: times)
         result.largestBatch = max(result.largestBatch, messages.count)
+        let started = Monotonic.nanos()
         do {
             try jetStream.publishBatch(messages, timeout: .seconds(10))
+            tracker.published(range, started: started, acknowledged: Monotonic.nanos())
             result.published += messages.count
         } catch {
             // publishBatch stores what it can and reports how many failed in its error; counting the
