@@ -3,7 +3,8 @@
 enum CStringArray {
     /// Calls `body` with one pointer per string (nil for nil entries). Throws an
     /// `invalidArgument` error naming the position if a string contains a NUL byte, because C
-    /// would silently cut it there.
+    /// would silently cut it there; its SQLSTATE is 22021 (character not in repertoire), what
+    /// PostgreSQL reports for U+0000 in text, so callers treat it as the data error it is.
     static func with<R>(
         _ strings: [String?], what: String, _ body: ([UnsafePointer<CChar>?]) throws -> R
     ) throws -> R {
@@ -14,7 +15,7 @@ enum CStringArray {
             guard let string else { offsets.append(nil); continue }
             let encoded = string.utf8CString
             guard !encoded.dropLast().contains(0) else {
-                throw PostgresError(code: .invalidArgument, message: "\(what) \(position + 1) contains a NUL character")
+                throw PostgresError(code: .invalidArgument, message: "\(what) \(position + 1) contains a NUL character", sqlState: "22021")
             }
             offsets.append(storage.count)
             storage.append(contentsOf: encoded)

@@ -52,6 +52,14 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         self.underlying = underlying
     }
 
+    /// Whether the statement failed because of the values it was given, so it would fail the same
+    /// way on every retry: SQLSTATE class 22 (data exception: out of range, invalid text, NUL
+    /// character), a NOT NULL violation (23502) or a CHECK violation (23514).
+    public var isDataRejection: Bool {
+        guard let sqlState else { return false }
+        return sqlState.hasPrefix("22") || sqlState == "23502" || sqlState == "23514"
+    }
+
     /// One line for logs, e.g. `PostgresError(query, sqlState 23505): duplicate key value ...`.
     public var description: String {
         var head = "PostgresError(\(code)"

@@ -63,6 +63,38 @@ struct InputDecoderTests {
         #expect(failure.message.contains("zone"))
     }
 
+    @Test("a year PostgreSQL cannot store is refused at decoding, naming the field")
+    func yearZeroIsRefused() throws {
+        let text = Fixtures.requestJSON.replacingOccurrences(of: "2025-06-21T10:00:00Z", with: "0000-01-01T00:00:00Z")
+        let failure = try #require(error(text))
+        #expect(failure.code == .invalidValue)
+        #expect(failure.field == "decision.timestamp")
+        #expect(failure.message.contains("0001-01-01"))
+    }
+
+    @Test("a NUL character anywhere is refused with the path of the field that holds it")
+    func nulCharacterIsRefusedWithItsField() throws {
+        let symbol = try #require(error(Fixtures.requestJSON.replacingOccurrences(of: "\"AAPL\"", with: "\"AA\\u0000PL\"")))
+        #expect(symbol.code == .invalidValue)
+        #expect(symbol.field == "decision.orders[0].symbol")
+        #expect(symbol.message.contains("NUL"))
+        let extra = try #require(error(Fixtures.requestJSON.replacingOccurrences(of: "{\"decision\":{", with: "{\"decision\":{\"strategy\":\"a\\u0000b\",")))
+        #expect(extra.field == "decision.strategy")
+        // An escaped backslash before `u0000` is text, not a NUL.
+        let text = Fixtures.requestJSON.replacingOccurrences(of: "{\"decision\":{", with: "{\"decision\":{\"strategy\":\"a\\\\u0000b\",")
+        #expect(error(text) == nil)
+        #expect(try decoder.decode(PolicyValidationRequest.self, from: Fixtures.json(text)).decision.strategy == "a\\u0000b")
+    }
+
+    @Test func nulEscapeScan() {
+        #expect(NULCharacter.isEscaped(in: Data(#"{"a":"x\u0000"}"#.utf8)))
+        #expect(!NULCharacter.isEscaped(in: Data(#"{"a":"x\\u0000"}"#.utf8)))
+        #expect(NULCharacter.isEscaped(in: Data(#"{"a":"x\\\u0000"}"#.utf8)))
+        #expect(!NULCharacter.isEscaped(in: Data(#"{"a":"x\u0001"}"#.utf8)))
+        #expect(!NULCharacter.isEscaped(in: Data(#"\u000"#.utf8)))
+        #expect(NULCharacter.path(in: .object(["k": .array([.string("ok"), .object(["z\u{0}": .null])])]), at: "") == "k[1].z\u{0}")
+    }
+
     @Test(arguments: ["NaN", "-5", "0", "1e999"])
     func nonPositiveOrNonFiniteQuantityIsRefused(_ literal: String) throws {
         let text = Fixtures.requestJSON.replacingOccurrences(of: "\"quantity\":100", with: "\"quantity\":\(literal)")

@@ -23,6 +23,19 @@ struct RFC3339Tests {
         #expect(RFC3339.parse(text) == nil)
     }
 
+    @Test("instants PostgreSQL cannot store are refused: year 0, and offsets that carry past year 1 or 9999")
+    func refusesInstantsOutsideYearsOneTo9999() throws {
+        #expect(RFC3339.parse("0000-01-01T00:00:00Z") == nil)
+        #expect(RFC3339.parse("0000-12-31T23:59:59Z") == nil)
+        #expect(RFC3339.parse("0001-01-01T00:00:00+00:01") == nil)
+        #expect(RFC3339.parse("9999-12-31T23:59:59-00:01") == nil)
+        #expect(try #require(RFC3339.parse("0001-01-01T00:00:00Z")) == RFC3339.earliest)
+        #expect(RFC3339.parse("0001-01-01T00:00:00-01:00") != nil)
+        #expect(RFC3339.parse("9999-12-31T23:59:59.999Z") != nil)
+        #expect(RFC3339.format(RFC3339.earliest) == "0001-01-01T00:00:00.000Z")
+        #expect(RFC3339.format(RFC3339.end - 0.001) == "9999-12-31T23:59:59.999Z")
+    }
+
     @Test func leapDayIsAcceptedOnlyInLeapYears() {
         #expect(RFC3339.parse("2024-02-29T00:00:00Z") != nil)
         #expect(RFC3339.parse("2023-02-29T00:00:00Z") == nil)

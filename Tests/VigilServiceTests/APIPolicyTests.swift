@@ -54,6 +54,10 @@ struct APIPolicyTests {
             #expect(unknown.error["field"] as? String == "enabeld")
             let notJSON = try await server.send("PUT", path, body: Data("{".utf8), token: token)
             #expect(notJSON.status == 400 && notJSON.error["code"] as? String == "malformed_json")
+            // A value the database cannot store is the client's error, not an unavailable database.
+            let nul = try await server.send("PUT", path, json: ["policy_type": "POSITION_LIMIT", "rules": ["max_position_weight": 0.1],
+                                                                 "description": "a\u{0}b"], token: token)
+            #expect(nul.status == 400 && nul.error["code"] as? String == "invalid_value", "\(nul.error)")
             #expect(try await server.send("GET", path).status == 404)
         }
     }

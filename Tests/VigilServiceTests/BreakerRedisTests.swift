@@ -113,6 +113,64 @@ struct EnforcementResponderTests {
     }
 }
 
+/// An alert sink that remembers the signals it was handed.
+private final class RecordingAlerts: AlertSink, Sendable {
+    let signals = Mutex<[AlertSignal]>([])
+    func raise(_ signals: [AlertSignal], on connection: PostgresConnection) throws -> [OutboundEvent] {
+        self.signals.withLock { $0 += signals }
+        return []
+    }
+}
+
+private struct Rollback: Error {}
+
+extension EnforcementResponderTests {
+    @Test("a batch whose transaction was rolled back gets its actions and alerts when redelivered, and only once")
+    func aRolledBackBatchIsRespondedToAgain() throws {
+        try APITestServer.migrate()
+        let client = try BreakerRedisTests.redis()
+        defer { client.close() }
+        let prefix = BreakerRedisTests.prefix()
+        let clock = ManualClock(Date())
+        let engine = EnforcementEngine(policy: EnforcementPolicy(), windows: RedisViolationWindowStore(client: client, keyPrefix: prefix),
+                                       breakers: RedisBreakerStore(client: client, keyPrefix: prefix))
+        let alerts = RecordingAlerts()
+        let responder = EnforcementResponder(engine: engine, alerts: alerts, clock: clock)
+        let service = "svc-\(TestStack.uniqueToken())"
+        let batch = (0..<3).map {
+            DetectedViolation(id: "\(service)-v\($0)", domain: .reported, violationType: "ARRIVAL_DELAY", severity: .medium,
+                              description: "late", serviceName: service, detectedAt: clock.now())
+        }
+        let connection = try TestStack.postgres()
+        func actionRows() throws -> Int {
+            try connection.query("SELECT count(*) AS n FROM enforcement_actions WHERE service_name = $1", [.text(service)]).rows[0].int("n")
+        }
+
+        // The first attempt counts the violations in Redis, but its transaction is rolled back
+        // (another row of the batch was refused, or the database went away).
+        #expect(throws: Rollback.self) {
+            try connection.transaction { connection in
+                _ = try responder.handle(batch, on: connection)
+                throw Rollback()
+            }
+        }
+        #expect(try actionRows() == 0)
+        #expect(alerts.signals.withLock { $0.count } == 3)
+
+        // The redelivery finds them counted but not recorded: actions and alerts are made again.
+        clock.advance(by: 1)
+        _ = try connection.transaction { try responder.handle(batch, on: $0) }
+        #expect(try actionRows() == 3)
+        #expect(alerts.signals.withLock { $0.count } == 6)
+
+        // A redelivery after a committed attempt changes nothing.
+        clock.advance(by: 1)
+        _ = try connection.transaction { try responder.handle(batch, on: $0) }
+        #expect(try actionRows() == 3)
+        #expect(alerts.signals.withLock { $0.count } == 6)
+    }
+}
+
 @Suite("Enforcement admin with PostgreSQL", .serialized)
 struct EnforcementAdminTests {
     @Test func halfOpenStepsUpOnTicksThenClosesAndResolvesTheIncident() throws {

@@ -56,6 +56,36 @@ struct ValidationLogTests {
         #expect(throws: ValidationLogError.self) { try log.record(rows[0]) }
     }
 
+    @Test("a row PostgreSQL refuses fails its own validation only; the rows committed with it are recorded")
+    func aRefusedRowFailsAlone() async throws {
+        let database = try Self.database()
+        let log = ValidationLog(database: database, logger: Logger(label: "test"))
+        let stop = StopSignal()
+        let writer = Thread { log.run(until: stop) }
+        writer.start()
+        defer { stop.set() }
+        let prefix = "log-" + UUID().uuidString.prefix(8)
+        var built = try (0..<32).map { try Self.row("\(prefix)-\($0)") }
+        built[7].strategy = "a\u{0}b"
+        let rows = built
+        let refused = ManagedCount(), failed = ManagedCount()
+        DispatchQueue.concurrentPerform(iterations: rows.count) { index in
+            do {
+                try log.record(rows[index])
+            } catch let error as InputError where error.code == .rejectedByDatabase && index == 7 {
+                refused.increment()
+            } catch {
+                failed.increment()
+            }
+        }
+        #expect(refused.value == 1)
+        #expect(failed.value == 0)
+        let stored = try await database.withConnection {
+            try $0.query("SELECT count(*)::int8 AS n FROM policy_validations WHERE decision_id LIKE $1", [.text("\(prefix)-%")]).rows[0]
+        }
+        #expect(try stored.int("n") == 31)
+    }
+
     @Test func aFailedCommitFailsTheValidationInsteadOfDroppingTheRow() throws {
         var configuration = try PostgresConfiguration(url: "postgresql://nobody@127.0.0.1:1/none")
         configuration.connectTimeout = .seconds(1)

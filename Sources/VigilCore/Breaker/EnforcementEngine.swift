@@ -51,9 +51,24 @@ public struct EnforcementEngine: Sendable {
                 try breaker(entries[index], counts[index], violation, now, into: &outcome)
             }
             try quarantine(violation, isNew: trend.isNew, now, into: &outcome)
-            guard trend.isNew else { continue }
+            guard trend.isNew else {
+                outcome.repeated.append(violation)
+                continue
+            }
             outcome.actions.append(ViolationAction(violation: violation, action: try respondBySeverity(violation, now, into: &outcome)))
             if let signal = EnforcementSignals.trend(trend, at: now) { outcome.signals.append(signal) }
+        }
+        return outcome
+    }
+
+    /// The per-severity response (the action and its alerts) once more, for violations
+    /// ``respond(_:at:)`` reported as ``EnforcementOutcome/repeated`` whose action the database
+    /// does not hold: the attempt that counted them failed before its transaction committed. The
+    /// windows and breakers are not touched again (they were counted once).
+    public func respondAgain(_ violations: [DetectedViolation], at now: Date) throws -> EnforcementOutcome {
+        var outcome = EnforcementOutcome()
+        for violation in violations {
+            outcome.actions.append(ViolationAction(violation: violation, action: try respondBySeverity(violation, now, into: &outcome)))
         }
         return outcome
     }

@@ -59,6 +59,10 @@ public struct EnforcementOutcome: Sendable, Equatable {
     public var signals: [AlertSignal] = []
     /// One action per violation seen for the first time.
     public var actions: [ViolationAction] = []
+    /// Violations the windows had already counted: a redelivery. An earlier attempt made their
+    /// action and alerts, unless its database transaction was rolled back; the caller checks and
+    /// calls ``EnforcementEngine/respondAgain(_:at:)`` for those whose action is not recorded.
+    public var repeated: [DetectedViolation] = []
 
     /// An empty outcome.
     public init() {}

@@ -44,7 +44,7 @@ public struct InputDecoder: Sendable {
             guard let date = RFC3339.parse(text) else {
                 throw DecodingError.dataCorruptedError(
                     in: container,
-                    debugDescription: "expected an RFC 3339 timestamp with a zone (e.g. 2025-06-21T10:00:00Z), got '\(text.prefix(40))'")
+                    debugDescription: "expected \(RFC3339.expectation), got '\(text.prefix(40))'")
             }
             return date
         }
@@ -65,6 +65,9 @@ public struct InputDecoder: Sendable {
         do {
             if fastPath, let fast = fastDecode(T.self, from: payload) {
                 value = fast
+            } else if NULCharacter.isEscaped(in: payload) {
+                // The fast reader bails on every escape, so only this path can meet one.
+                throw NULCharacter.inputError(for: payload)
             } else if Self.mayBeCloudEvent(payload) {
                 value = try decodeEnvelope(type, from: payload)
             } else {

@@ -3,7 +3,19 @@ public import Foundation
 /// Strict RFC 3339 timestamps: a zone (`Z` or `±HH:MM`) is required, because a timestamp without
 /// one is ambiguous and would silently shift point-in-time checks by hours.
 public enum RFC3339 {
-    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; returns nil for anything else.
+    /// The earliest instant accepted, 0001-01-01T00:00:00Z: PostgreSQL has no year 0, so an
+    /// earlier one (year 0000, or 0001-01-01 with a positive offset) could be decoded but never
+    /// stored, and would fail a whole batch at its commit.
+    public static let earliest = Date(timeIntervalSince1970: -62_135_596_800)
+    /// The first instant after the last one accepted, 10000-01-01T00:00:00Z (a `-HH:MM` offset
+    /// could otherwise carry 9999-12-31 past the four-digit years every output uses).
+    public static let end = Date(timeIntervalSince1970: 253_402_300_800)
+
+    /// What every parse failure says: the expected form and the accepted range.
+    public static let expectation = "an RFC 3339 timestamp with a zone between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z (e.g. 2025-06-21T10:00:00Z)"
+
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` for an instant from ``earliest`` up to
+    /// ``end``; returns nil for anything else.
     public static func parse(_ text: String) -> Date? {
         var text = text
         return text.withUTF8 { parse(utf8: $0) }
@@ -53,7 +65,8 @@ public enum RFC3339 {
         }
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
-        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+        let date = Date(timeIntervalSince1970: Double(seconds) + fraction)
+        return date >= earliest && date < end ? date : nil
     }
 
     /// Formats in UTC with millisecond precision, e.g. `2025-06-21T10:00:00.000Z`.

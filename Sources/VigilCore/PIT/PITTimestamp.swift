@@ -57,7 +57,7 @@ public struct PITTimestamp: Sendable, Equatable, Decodable {
         let text = try container.decode(String.self)
         guard let value = PITTimestamp(text: text) else {
             throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "expected an RFC 3339 timestamp (e.g. 2025-06-21T10:00:00Z), got '\(text.prefix(40))'")
+                in: container, debugDescription: "expected an RFC 3339 timestamp between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z (e.g. 2025-06-21T10:00:00Z), got '\(text.prefix(40))'")
         }
         self = value
     }

@@ -74,7 +74,7 @@ public enum AlertRequests {
     private static func time(_ object: [String: JSONValue], _ key: String) throws(AlertingError) -> Date? {
         guard let value = object[key], value != .null else { return nil }
         guard case .string(let text) = value, let date = RFC3339.parse(text) else {
-            throw AlertingError(field: key, "must be an RFC 3339 time with a zone, e.g. 2025-06-21T10:00:00Z")
+            throw AlertingError(field: key, "must be \(RFC3339.expectation)")
         }
         return date
     }

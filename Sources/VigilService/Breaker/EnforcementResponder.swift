@@ -23,7 +23,22 @@ struct EnforcementResponder: ViolationSink {
 
     func handle(_ violations: [DetectedViolation], on connection: PostgresConnection) throws -> [OutboundEvent] {
         guard !violations.isEmpty else { return [] }
-        let outcome = try engine.respond(violations, at: clock.now())
+        let now = clock.now()
+        var outcome = try engine.respond(violations, at: now)
+        if !outcome.repeated.isEmpty {
+            // A redelivery: the windows counted these before, but the attempt that did may have
+            // been rolled back (the database failed, or refused another row of its batch). Its
+            // action row is written in the same transaction as its alerts, so a missing row means
+            // neither was made.
+            let recorded = Set(try connection.query("SELECT violation_id FROM enforcement_actions WHERE violation_id = ANY($1)",
+                                                    [.textArray(outcome.repeated.map(\.id))]).rows.map { try $0.string("violation_id") })
+            let lost = outcome.repeated.filter { !recorded.contains($0.id) }
+            if !lost.isEmpty {
+                let again = try engine.respondAgain(lost, at: now)
+                outcome.actions += again.actions
+                outcome.signals += again.signals
+            }
+        }
         try writeActions(outcome.actions, on: connection)
         let byID = Dictionary(violations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var published: [OutboundEvent] = []

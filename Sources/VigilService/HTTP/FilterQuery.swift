@@ -27,7 +27,7 @@ struct FilterQuery {
         guard let value = try text(name) else { return nil }
         // RFC3339.parse requires the zone: a bare local time would mean different instants on different hosts.
         guard let date = RFC3339.parse(value) else {
-            throw APIError.badParameter(name, "must be an RFC 3339 time with a zone, e.g. 2025-06-21T10:00:00Z")
+            throw APIError.badParameter(name, "must be \(RFC3339.expectation)")
         }
         return date
     }

@@ -58,10 +58,14 @@ struct VigilAPI: Sendable {
         return Data(buffer.readableBytesView)
     }
 
-    /// Runs a PostgreSQL call on the client's queue; a failing database is a 503, not a 500.
+    /// Runs a PostgreSQL call on the client's queue; a failing database is a 503, not a 500, and
+    /// a value it refuses (out of range, a NUL character) is the client's 400.
     func withDatabase<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
         do {
             return try await database.withConnection(body)
+        } catch let error as PostgresError where error.isDataRejection {
+            logger.notice("database refused a value of the request", metadata: ["error": "\(error)"])
+            throw APIError(.badRequest, code: "invalid_value", "the database cannot store a value of this request: \(error.message)")
         } catch let error as PostgresError {
             logger.warning("database call failed", metadata: ["error": "\(error)"])
             throw APIError.unavailable("the policy database")

@@ -322,8 +322,8 @@ struct StagedConsumer<Stages: BatchStages> {
     /// The PostgreSQL error behind `error` when it lies in the data (it would recur on every retry).
     static func rejection(_ error: any Error) -> PostgresError? {
         let root = (error as? PipelineStepFailure)?.underlying ?? error
-        guard let postgres = root as? PostgresError, let state = postgres.sqlState else { return nil }
-        return state.hasPrefix("22") || state == "23502" || state == "23514" ? postgres : nil
+        guard let postgres = root as? PostgresError, postgres.isDataRejection else { return nil }
+        return postgres
     }
 
     private func report(_ error: any Error, count: Int) {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import VigilCore
 import VigilPostgres
 
 /// Group commit for decision-log rows of request-reply and REST validations: callers block until
@@ -69,17 +70,45 @@ public final class ValidationLog: Sendable {
     }
 
     private func commit(_ batch: [(ValidationLogRow, Waiter)]) {
-        var failure: (any Error)?
+        var failures: [(any Error)?] = Array(repeating: nil, count: batch.count)
         do {
             _ = try database.withConnection { try writer.write(batch.map(\.0), on: $0) }
+        } catch let error as PostgresError where error.isDataRejection && batch.count > 1 {
+            // One row's values (which validation already checks) were refused: write the rows one
+            // by one, so only that caller fails and the others are recorded and answered.
+            logger.warning("decision log refused a group commit; writing its rows one by one",
+                           metadata: ["rows": "\(batch.count)", "error": "\(error)"])
+            for index in batch.indices {
+                failures[index] = attempt([batch[index].0])
+            }
         } catch {
-            logger.error("decision log commit failed", metadata: ["rows": "\(batch.count)", "error": "\(error)"])
-            failure = ValidationLogError(message: "the decision log could not be written: \(error)")
+            failures = Array(repeating: failure(error, rows: batch.count), count: batch.count)
         }
-        for (_, waiter) in batch {
+        for ((_, waiter), failure) in zip(batch, failures) {
             waiter.failure.withLock { $0 = failure }
             waiter.done.signal()
         }
+    }
+
+    /// Writes `rows`; the error their callers get, or nil.
+    private func attempt(_ rows: [ValidationLogRow]) -> (any Error)? {
+        do {
+            _ = try database.withConnection { try writer.write(rows, on: $0) }
+            return nil
+        } catch {
+            return failure(error, rows: rows.count)
+        }
+    }
+
+    /// What the callers of a failed write get: a refused value is an input error (the caller's
+    /// request is at fault and retrying will not help); anything else is the log being unavailable.
+    private func failure(_ error: any Error, rows: Int) -> any Error {
+        if let postgres = error as? PostgresError, postgres.isDataRejection, rows == 1 {
+            return InputError(.rejectedByDatabase, "PostgreSQL refused to store this validation: \(postgres.message)"
+                              + (postgres.sqlState.map { " (SQLSTATE \($0))" } ?? ""))
+        }
+        logger.error("decision log commit failed", metadata: ["rows": "\(rows)", "error": "\(error)"])
+        return ValidationLogError(message: "the decision log could not be written: \(error)")
     }
 }
 
