@@ -95,6 +95,25 @@ struct InputDecoderTests {
         #expect(NULCharacter.path(in: .object(["k": .array([.string("ok"), .object(["z\u{0}": .null])])]), at: "") == "k[1].z\u{0}")
     }
 
+    @Test("finite numbers outside the trading range are refused, naming the field", arguments: [
+        ("\"quantity\":100", "\"quantity\":1e16", "decision.orders[0].quantity"),
+        ("\"quantity\":100", "\"quantity\":1e-13", "decision.orders[0].quantity"),
+        ("\"nav\":1000000", "\"nav\":1e-320", "portfolio_state.nav"),
+        ("\"nav\":1000000", "\"nav\":1e19", "portfolio_state.nav"),
+    ])
+    func outOfRangeNumbersAreRefused(_ original: String, _ replacement: String, _ field: String) throws {
+        #expect(Fixtures.requestJSON.contains(original))
+        let failure = try #require(error(Fixtures.requestJSON.replacingOccurrences(of: original, with: replacement)))
+        #expect(failure.code == .invalidValue)
+        #expect(failure.field == field, "\(failure)")
+    }
+
+    @Test func theTradingRangeIncludesItsBounds() {
+        #expect(error(Fixtures.requestJSON.replacingOccurrences(of: "\"quantity\":100", with: "\"quantity\":1e15")) == nil)
+        #expect(error(Fixtures.requestJSON.replacingOccurrences(of: "\"quantity\":100", with: "\"quantity\":1e-12")) == nil)
+        #expect(error(Fixtures.requestJSON.replacingOccurrences(of: "\"nav\":1000000", with: "\"nav\":1e18")) == nil)
+    }
+
     @Test(arguments: ["NaN", "-5", "0", "1e999"])
     func nonPositiveOrNonFiniteQuantityIsRefused(_ literal: String) throws {
         let text = Fixtures.requestJSON.replacingOccurrences(of: "\"quantity\":100", with: "\"quantity\":\(literal)")
