@@ -86,6 +86,33 @@ struct InputDecoderTests {
         #expect(try decoder.decode(PolicyValidationRequest.self, from: Fixtures.json(text)).decision.strategy == "a\\u0000b")
     }
 
+    @Test("a key given twice, or a number beyond a Double, is refused naming the field")
+    func duplicateKeysAndUnrepresentableNumbersAreNamed() throws {
+        let twice = try #require(error(Fixtures.requestJSON.replacingOccurrences(of: "\"quantity\":100", with: "\"quantity\":100,\"quantity\":\"bad\"")))
+        #expect(twice.code == .invalidValue)
+        #expect(twice.field == "decision.orders[0].quantity")
+        #expect(twice.message.contains("twice"))
+        let escaped = try #require(error(Fixtures.requestJSON.replacingOccurrences(of: "\"quantity\":100", with: "\"quantity\":100,\"quan\\u0074ity\":7")))
+        #expect(escaped.field == "decision.orders[0].quantity")
+        for literal in ["1e400", "-1e400", "1e-400", "0.0000e-999999"] {
+            let failure = error(Fixtures.requestJSON.replacingOccurrences(of: "\"quantity\":100", with: "\"quantity\":\(literal)"))
+            if literal.hasPrefix("0.0000") {
+                // Zero written with a huge exponent is zero, not an underflow: refused as not > 0.
+                #expect(failure?.field == "decision.orders[0].quantity")
+            } else {
+                #expect(failure?.code == .invalidValue && failure?.field == "decision.orders[0].quantity", "\(literal): \(String(describing: failure))")
+                #expect(failure?.message.contains("64-bit float") == true)
+            }
+        }
+        // Same key in different objects is fine; the envelope's `data` path is named.
+        let envelope = #"{"specversion":"1.0","id":"e1","source":"/s","type":"t","data":"# + Fixtures.requestJSON.replacingOccurrences(of: "\"quantity\":100", with: "\"quantity\":1e999") + "}"
+        #expect(error(envelope)?.field == "data.decision.orders[0].quantity")
+        #expect(JSONStructureCheck.firstProblem(in: Data(#"{"a":{"x":1},"b":{"x":[1,{"x":2}]},"c":[]}"#.utf8)) == nil)
+        #expect(JSONStructureCheck.firstProblem(in: Data(#"{"a":[{"k":1,"k":2}]}"#.utf8))?.field == "a[0].k")
+        #expect(JSONStructureCheck.firstProblem(in: Data(#"{"a":[1,2,1e999]}"#.utf8))?.field == "a[2]")
+        #expect(JSONStructureCheck.firstProblem(in: Data(#"{"a":[1,"#.utf8)) == nil)
+    }
+
     @Test func nulEscapeScan() {
         #expect(NULCharacter.isEscaped(in: Data(#"{"a":"x\u0000"}"#.utf8)))
         #expect(!NULCharacter.isEscaped(in: Data(#"{"a":"x\\u0000"}"#.utf8)))

@@ -68,6 +68,10 @@ public struct InputDecoder: Sendable {
             } else if NULCharacter.isEscaped(in: payload) {
                 // The fast reader bails on every escape, so only this path can meet one.
                 throw NULCharacter.inputError(for: payload)
+            } else if let problem = JSONStructureCheck.firstProblem(in: payload) {
+                // A duplicate key or a number beyond a Double, which Foundation would keep silently
+                // or call "not valid JSON" (the fast reader refuses both by bailing to here).
+                throw problem
             } else if Self.mayBeCloudEvent(payload) {
                 value = try decodeEnvelope(type, from: payload)
             } else {
