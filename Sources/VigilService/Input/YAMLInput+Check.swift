@@ -1,0 +1,79 @@
+extension YAMLInput {
+    /// Refuses `text` when it breaks `limits`: too many bytes, collections nested too deep, an
+    /// alias where none are allowed, or more nodes than allowed once aliases are expanded. Walks
+    /// libyaml's events without building a tree, so it is safe on any input, and stops at the
+    /// first problem. Syntax errors are left to Yams, which reports them with its usual message.
+    public static func check(_ text: String, limits: YAMLLimits) throws(YAMLInputError) {
+        let bytes = text.utf8.count
+        guard bytes <= limits.maxBytes else {
+            throw YAMLInputError(.tooLarge, "is \(bytes) bytes, more than the limit of \(limits.maxBytes) bytes")
+        }
+        let reader = LibYAMLEventReader(text)
+        var shape = ShapeCount()
+        while let event = reader.next() {
+            if let problem = shape.count(event, limits: limits) {
+                throw YAMLInputError(problem.code, "\(problem.message) (at line \(reader.line), column \(reader.column))")
+            }
+        }
+    }
+}
+
+/// The running totals of ``YAMLInput/check(_:limits:)``. An anchor remembers how many nodes its
+/// subtree holds and how many levels it spans, both with aliases expanded, so each alias adds
+/// what it would add to the composed tree without being expanded here.
+private struct ShapeCount {
+    private struct Open {
+        var anchor: String?
+        var nodesBefore: Int
+        var level: Int
+        var deepestBelow: Int
+    }
+
+    private var nodes = 0
+    private var deepest = 0
+    private var open: [Open] = []
+    private var anchors: [String: (nodes: Int, levels: Int)] = [:]
+
+    mutating func count(_ event: LibYAMLEventReader.Event, limits: YAMLLimits) -> YAMLInputError? {
+        let level = open.count + 1
+        switch event {
+        case .documentStart:
+            anchors = [:]
+        case .scalar(let anchor):
+            nodes += 1
+            if let anchor { anchors[anchor] = (1, 0) }
+        case .alias(let anchor):
+            guard limits.allowsAliases else {
+                return YAMLInputError(.aliasRefused, "uses the alias *\(anchor.prefix(40)), and this file may not use aliases")
+            }
+            let target = anchors[anchor] ?? (1, 0)
+            nodes += target.nodes
+            if target.levels > 0 { reach(level - 1 + target.levels) }
+        case .collectionStart(let anchor):
+            nodes += 1
+            open.append(Open(anchor: anchor, nodesBefore: nodes - 1, level: level, deepestBelow: level))
+            reach(level)
+        case .collectionEnd:
+            guard let closed = open.popLast() else { return nil }
+            if let anchor = closed.anchor {
+                anchors[anchor] = (nodes - closed.nodesBefore, closed.deepestBelow - closed.level + 1)
+            }
+            reach(closed.deepestBelow)
+        case .other:
+            return nil
+        }
+        if deepest > limits.maxDepth {
+            return YAMLInputError(.tooDeep, "nests sequences and mappings more than \(limits.maxDepth) levels deep")
+        }
+        if nodes > limits.maxNodes {
+            return YAMLInputError(.tooManyNodes, "holds more than \(limits.maxNodes) nodes counting what its aliases repeat")
+        }
+        return nil
+    }
+
+    /// Records that the tree reaches `level`, in the innermost open collection and overall.
+    private mutating func reach(_ level: Int) {
+        deepest = max(deepest, level)
+        if !open.isEmpty { open[open.count - 1].deepestBelow = max(open[open.count - 1].deepestBelow, level) }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+@testable import VigilService
+
+/// The shape check itself: each limit, where it reports the problem, and what it leaves to Yams.
+@Suite("YAMLInput limits")
+struct YAMLInputTests {
+    let small = YAMLLimits(maxBytes: 1000, maxDepth: 4, maxNodes: 50, allowsAliases: true)
+
+    func code(_ text: String, _ limits: YAMLLimits) -> YAMLInputError.Code? {
+        do { try YAMLInput.check(text, limits: limits); return nil } catch { return error.code }
+    }
+
+    @Test("depth counts flow and block collections alike, up to the limit and not one more")
+    func depth() {
+        #expect(code("[[[[1]]]]", small) == nil)
+        #expect(code("[[[[[1]]]]]", small) == .tooDeep)
+        #expect(code("a:\n  b:\n    c:\n      - 1\n", small) == nil)
+        #expect(code("a:\n  b:\n    c:\n      - - 1\n", small) == .tooDeep)
+        #expect(code("\"[[[[[[[[\": '{{{{{{{{'", small) == nil, "brackets inside quoted scalars are text")
+    }
+
+    @Test("an alias adds the depth and the nodes of what it repeats")
+    func aliasesExpand() {
+        #expect(code("a: &a [[1]]\nb: [*a]\n", small) == nil)
+        #expect(code("a: &a [[1]]\nb: [[*a]]\n", small) == .tooDeep, "2 + 2 levels under the root mapping")
+        let ten = "[" + Array(repeating: "x", count: 10).joined(separator: ",") + "]"
+        #expect(code("a: &a \(ten)\nb: [*a, *a, *a]\n", small) == nil)
+        #expect(code("a: &a \(ten)\nb: [*a, *a, *a, *a]\n", small) == .tooManyNodes)
+    }
+
+    @Test("the message names the limit and the line and column where it was passed")
+    func message() {
+        #expect(throws: YAMLInputError(.tooDeep, "nests sequences and mappings more than 4 levels deep (at line 2, column 9)")) {
+            try YAMLInput.check("ok: 1\nbad: [[[[[1]]]]]\n", limits: small)
+        }
+        #expect(throws: YAMLInputError(.aliasRefused, "uses the alias *a, and this file may not use aliases (at line 2, column 4)")) {
+            try YAMLInput.check("a: &a 1\nb: *a\n", limits: .configurationFile)
+        }
+    }
+
+    @Test("size: text and files over maxBytes are refused, files without being read whole")
+    func size() throws {
+        #expect(code(String(repeating: "#", count: 1001), small) == .tooLarge)
+        #expect(code(String(repeating: "#", count: 1000), small) == nil)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-size-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data(repeating: UInt8(ascii: "#"), count: (4 << 20) + 1).write(to: url)
+        #expect(throws: YAMLInputError(.tooLarge, "is larger than the limit of 4194304 bytes")) {
+            try YAMLInput.read(file: url.path, limits: .applyFile)
+        }
+        #expect(throws: YAMLInputError.self) { try YAMLInput.read(file: url.path + ".missing", limits: .applyFile) }
+    }
+
+    @Test("syntax errors are left to Yams, which reports them as before")
+    func syntax() {
+        #expect(code("a: [1, 2\nb: }", small) == nil)
+        #expect(throws: (any Error).self) { try YAMLInput.compose("a: [1, 2\nb: }", limits: small) }
+    }
+}
