@@ -49,12 +49,13 @@ struct CLIError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// The text of a file named on the command line; exit code 2 naming the file when it cannot be read.
+/// The text of an `apply FILE`; exit code 2 naming the file when it cannot be read or is larger
+/// than ``YAMLLimits/applyFile`` allows (it is not read past the limit).
 func readInputFile(_ path: String) throws -> String {
     do {
-        return try String(contentsOfFile: path, encoding: .utf8)
+        return try YAMLInput.read(file: path, limits: .applyFile)
     } catch {
-        throw CLIError(message: "cannot read \(path): \(error.localizedDescription)", exitCode: 2)
+        throw CLIError(message: "\(path): \(error.message); nothing was applied", exitCode: 2)
     }
 }
 

@@ -21,11 +21,11 @@ public struct ConfigurationLoader: Sendable {
         if let file {
             let text: String
             do {
-                text = try String(contentsOfFile: file, encoding: .utf8)
+                text = try YAMLInput.read(file: file, limits: .configurationFile)
             } catch {
-                throw ConfigurationError(key: "", "cannot read configuration file '\(file)': \(error.localizedDescription)")
+                throw ConfigurationError(key: "", "configuration file '\(file)' \(error.message)")
             }
-            for (key, value) in try Self.flatten(yaml: text) {
+            for (key, value) in try Self.flatten(yaml: text, file: file) {
                 try apply(key: key, value: value, source: "\(file): \(key)", to: &configuration)
             }
         }
@@ -64,16 +64,19 @@ public struct ConfigurationLoader: Sendable {
     }
 
     /// Flattens a YAML mapping into dotted keys; sequences of scalars become comma-separated values.
-    static func flatten(yaml text: String) throws(ConfigurationError) -> [(String, String)] {
+    /// The text must keep ``YAMLLimits/configurationFile`` (so no aliases); `file` names it in errors.
+    static func flatten(yaml text: String, file: String) throws(ConfigurationError) -> [(String, String)] {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try YAMLInput.compose(text, limits: .configurationFile)
+        } catch let error as YAMLInputError {
+            throw ConfigurationError(key: "", "configuration file '\(file)' \(error.message)")
         } catch {
-            throw ConfigurationError(key: "", "the configuration file is not valid YAML: \(error)")
+            throw ConfigurationError(key: "", "configuration file '\(file)' is not valid YAML: \(String(describing: error).prefix(300))")
         }
         guard let root else { return [] }
         guard case .mapping(let mapping) = root else {
-            throw ConfigurationError(key: "", "the configuration file must be a mapping of keys to values")
+            throw ConfigurationError(key: "", "configuration file '\(file)' must be a mapping of keys to values")
         }
         var out: [(String, String)] = []
         try flatten(mapping, prefix: "", into: &out)

@@ -5,11 +5,13 @@ import VigilPostgres
 extension VigilTasks {
     /// Parses a contract file: YAML (or JSON) holding one contract or a list, each with the fields
     /// of ``FeatureContract``. Every contract is validated first and the file fails whole on the
-    /// first error, naming the contract and the field.
+    /// first error, naming the contract and the field. The text must keep ``YAMLLimits/applyFile``.
     public static func contracts(fromYAML text: String) throws(InputError) -> [FeatureContract] {
         let root: JSONValue
         do {
-            root = try PolicyFile.jsonValue(yaml: text)
+            root = try PolicyFile.jsonValue(yaml: text, limits: .applyFile)
+        } catch let error as YAMLInputError {
+            throw InputError(error.code == .tooLarge ? .tooLarge : .invalidValue, "the file \(error.message)")
         } catch {
             throw InputError(.malformedJSON, "the file is not valid YAML: \(String(describing: error).prefix(300))")
         }

@@ -7,15 +7,18 @@ import Yams
 public enum PolicyFile {
     /// Parses and compiles every policy in `text`. The first invalid one fails the whole file,
     /// with an error naming the policy and the key, so a file is applied whole or not at all.
+    /// The text must keep ``YAMLLimits/applyFile``.
     public static func documents(fromYAML text: String) throws(PolicyError) -> [PolicyDocument] {
         let root: JSONValue
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try YAMLInput.compose(text, limits: .applyFile) else {
                 throw PolicyError(policyName: "(file)", field: "", "is empty")
             }
             root = try jsonValue(node)
         } catch let error as PolicyError {
             throw error
+        } catch let error as YAMLInputError {
+            throw PolicyError(policyName: "(file)", field: "", error.message)
         } catch {
             throw PolicyError(policyName: "(file)", field: "", "is not valid YAML: \(String(describing: error).prefix(300))")
         }
@@ -69,9 +72,10 @@ public enum PolicyFile {
 }
 
 extension PolicyFile {
-    /// Any YAML document as a JSON value (used to read `schemas/openapi.yaml` too).
-    static func jsonValue(yaml text: String) throws -> JSONValue {
-        guard let node = try Yams.compose(yaml: text) else { return .null }
+    /// Any YAML document as a JSON value (used to read `schemas/openapi.yaml` too), refused with a
+    /// ``YAMLInputError`` when it breaks `limits`.
+    static func jsonValue(yaml text: String, limits: YAMLLimits = .applyFile) throws -> JSONValue {
+        guard let node = try YAMLInput.compose(text, limits: limits) else { return .null }
         return try jsonValue(node)
     }
 }

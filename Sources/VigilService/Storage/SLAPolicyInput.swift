@@ -44,10 +44,13 @@ public enum SLAPolicyInput {
 
     /// A policy file: a mapping from severity (`P0`…`P3` or `CRITICAL`…`LOW`) to a policy object,
     /// optionally under a top-level `sla_policies` key. Severities left out keep their policy.
+    /// The text must keep ``YAMLLimits/applyFile``.
     public static func policies(fromYAML text: String) throws(SLAPolicyInputError) -> [SLAPolicy] {
         let root: JSONValue
         do {
-            root = try PolicyFile.jsonValue(yaml: text)
+            root = try PolicyFile.jsonValue(yaml: text, limits: .applyFile)
+        } catch let error as YAMLInputError {
+            throw SLAPolicyInputError(severity: nil, field: "", error.message)
         } catch {
             throw SLAPolicyInputError(severity: nil, field: "", "is not valid YAML: \(String(describing: error).prefix(300))")
         }
