@@ -16,7 +16,8 @@ struct FileLoaderLimitTests {
 
     /// A "billion laughs" of `levels` levels of ten aliases each: about 10^levels nodes once
     /// expanded, in a file of a few hundred bytes. Six levels is just over the 1,000,000-node
-    /// limit and small enough that a loader without the limit finishes (wrongly) in seconds.
+    /// limit and small enough that a loader without the limit finishes (wrongly) in seconds; the
+    /// reported nine levels ran for minutes, so ``YAMLInputTests`` checks that one on the guard.
     static func aliasBomb(levels: Int) -> String {
         var lines = [#"l0: &l0 ["x","x","x","x","x","x","x","x","x","x"]"#]
         for level in 1..<levels {
@@ -60,11 +61,9 @@ struct FileLoaderLimitTests {
     @Test("an alias bomb is refused by every loader, naming the node limit (aliases are refused in configuration)")
     func aliasBomb() throws {
         let started = ContinuousClock.now
-        for levels in [6, 9] {
-            for (loader, message) in try messages(Self.aliasBomb(levels: levels)) {
-                let expected = loader == "configuration" ? "may not use aliases" : "more than 1000000 nodes"
-                #expect(message?.contains(expected) == true, "\(loader), \(levels) levels: \(String(describing: message))")
-            }
+        for (loader, message) in try messages(Self.aliasBomb(levels: 6)) {
+            let expected = loader == "configuration" ? "may not use aliases" : "more than 1000000 nodes"
+            #expect(message?.contains(expected) == true, "\(loader): \(String(describing: message))")
         }
         #expect(ContinuousClock.now - started < .seconds(5), "refused before expanding anything")
     }

@@ -29,6 +29,14 @@ struct YAMLInputTests {
         #expect(code("a: &a \(ten)\nb: [*a, *a, *a, *a]\n", small) == .tooManyNodes)
     }
 
+    @Test("the reported nine-level alias bomb is refused at once for apply files and configuration alike")
+    func reportedAliasBomb() {
+        let started = ContinuousClock.now
+        #expect(code(FileLoaderLimitTests.aliasBomb(levels: 9), .applyFile) == .tooManyNodes)
+        #expect(code(FileLoaderLimitTests.aliasBomb(levels: 9), .configurationFile) == .aliasRefused)
+        #expect(ContinuousClock.now - started < .seconds(1))
+    }
+
     @Test("the message names the limit and the line and column where it was passed")
     func message() {
         #expect(throws: YAMLInputError(.tooDeep, "nests sequences and mappings more than 4 levels deep (at line 2, column 9)")) {
