@@ -47,6 +47,19 @@ struct PITContractCLITests {
             #expect(error.field == "minimum" && error.message.contains(b))
         }
         #expect(try VigilTasks.listContracts(configuration).first { $0.featureName == a }?.maximum == 1, "nothing of the bad file was applied")
+        // A misspelt key is named, not ignored (the contract would silently lack its bound).
+        do {
+            _ = try VigilTasks.contracts(fromYAML: "- feature_name: \(a)\n  value_type: number\n  maximun: 5\n")
+            Issue.record("a misspelt key was accepted")
+        } catch {
+            #expect(error.field == "maximun", "\(error)")
+        }
+        do {
+            _ = try VigilTasks.contracts(fromYAML: "- feature_name: \(a)\n  value_type: weird\n")
+            Issue.record("an unknown value type was accepted")
+        } catch {
+            #expect(error.field == "value_type" && error.message.contains("number, string, bool, any"), "\(error)")
+        }
         for name in [a, b] { _ = try VigilTasks.withContractsDatabase(configuration) { try FeatureContractRepository().delete(name, on: $0) } }
     }
 }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What Foundation's `JSONDecoder` cannot say about well-formed JSON: a key given twice in one
 /// object (it silently keeps one of them, while the upstream system may have meant the other), and

@@ -47,7 +47,7 @@ public struct FeatureContract: Sendable, Equatable, Codable {
         self.description = description
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case minimum, maximum, nullable, description
         case featureName = "feature_name"
         case valueType = "value_type"
@@ -55,10 +55,35 @@ public struct FeatureContract: Sendable, Equatable, Codable {
         case timestampGranularitySeconds = "timestamp_granularity_seconds"
     }
 
+    private static let fieldNames = CodingKeys.allCases.map(\.stringValue).sorted()
+
+    /// Any key, to find the ones a contract does not have.
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// Decodes strictly: an unknown key (a typo such as `maximun`) is an error naming it, as in
+    /// policy rules, instead of a contract silently missing its bound.
     public init(from decoder: any Decoder) throws {
+        let all = try decoder.container(keyedBy: AnyKey.self)
+        if let unknown = all.allKeys.map(\.stringValue).sorted().first(where: { CodingKeys(stringValue: $0) == nil }) {
+            throw InputError(.invalidValue, field: unknown,
+                             "is not a contract field (\(Self.fieldNames.joined(separator: ", ")))")
+        }
         let container = try decoder.container(keyedBy: CodingKeys.self)
         featureName = try container.decode(String.self, forKey: .featureName)
-        valueType = try container.decodeIfPresent(ValueType.self, forKey: .valueType) ?? .any
+        if let text = try container.decodeIfPresent(String.self, forKey: .valueType) {
+            guard let type = ValueType(rawValue: text) else {
+                throw InputError(.invalidValue, field: "value_type",
+                                 "must be one of \(ValueType.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text.prefix(40))'")
+            }
+            valueType = type
+        } else {
+            valueType = .any
+        }
         minimum = try container.decodeIfPresent(Double.self, forKey: .minimum)
         maximum = try container.decodeIfPresent(Double.self, forKey: .maximum)
         nullable = try container.decodeIfPresent(Bool.self, forKey: .nullable) ?? false
