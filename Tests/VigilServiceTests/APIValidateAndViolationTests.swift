@@ -88,12 +88,30 @@ struct APIValidateAndViolationTests {
     func badFilters() async throws {
         try await APITestServer.with { server in
             let cases = ["since=2025-06-21T10:00:00": "since", "until=yesterday": "until", "limit=1001": "limit", "limit=x": "limit",
-                         "severity=SEVERE": "severity", "cursor=bm9wZQ": "cursor", "colour=red": "colour"]
+                         "severity=SEVERE": "severity", "cursor=bm9wZQ": "cursor", "colour=red": "colour",
+                         "limit=1&limit=2": "limit", "since=0000-01-01T00:00:00Z": "since",
+                         "since=2025-06-21T10:00:00Z&until=2025-06-21T09:00:00Z": "until"]
             for (query, field) in cases {
                 let reply = try await server.send("GET", "/api/v1/violations?\(query)")
                 #expect(reply.status == 400, "\(query)")
                 #expect(reply.error["field"] as? String == field, "\(query): \(reply.text)")
             }
+        }
+    }
+
+    @Test("every API route refuses query parameters it does not read, naming them")
+    func unknownParametersAreRefusedEverywhere() async throws {
+        try await APITestServer.with { server in
+            let cases = [("/api/v1/policies?limit=5", "limit"), ("/api/v1/incidents?since=2025-06-21T10:00:00Z", "since"),
+                         ("/api/v1/alerts?since=bad", "since"), ("/api/v1/breakers?limit=-1", "limit"),
+                         ("/api/v1/pit/violations?decision_id=d", "decision_id")]
+            for (path, field) in cases {
+                let reply = try await server.send("GET", path, token: APITestServer.adminToken)
+                #expect(reply.status == 400, "\(path): \(reply.text)")
+                #expect(reply.error["field"] as? String == field, "\(path): \(reply.text)")
+            }
+            #expect(try await server.send("GET", "/api/v1/policies").status == 200)
+            #expect(try await server.send("GET", "/metrics?name[]=x").status == 200)
         }
     }
 }

@@ -32,6 +32,16 @@ struct FilterQuery {
         return date
     }
 
+    /// `since` and `until`; `until` must be later than `since` when both are given (an empty range
+    /// is a mistake in the request, not an empty answer).
+    func timeRange() throws(APIError) -> (since: Date?, until: Date?) {
+        let since = try time("since"), until = try time("until")
+        if let since, let until, until <= since {
+            throw APIError.badParameter("until", "must be later than since (\(RFC3339.format(since)))")
+        }
+        return (since, until)
+    }
+
     func severity(_ name: String = "severity") throws(APIError) -> Severity? {
         guard let value = try text(name) else { return nil }
         guard let severity = Severity(text: value) else { throw APIError.badParameter(name, "must be one of CRITICAL, HIGH, MEDIUM, LOW") }

@@ -81,8 +81,7 @@ extension VigilAPI {
         filter.entityID = try reader.text("entity_id")
         filter.violationType = try reader.text("violation_type")
         filter.severity = try reader.severity()
-        filter.since = try reader.time("since")
-        filter.until = try reader.time("until")
+        (filter.since, filter.until) = try reader.timeRange()
         if let limit = try reader.limit() { filter.limit = limit }
         filter.cursor = try reader.cursor()
         return filter

@@ -20,8 +20,7 @@ extension VigilAPI {
         filter.decisionID = try reader.text("decision_id")
         filter.policyName = try reader.text("policy_name")
         filter.severity = try reader.severity()
-        filter.since = try reader.time("since")
-        filter.until = try reader.time("until")
+        (filter.since, filter.until) = try reader.timeRange()
         if let limit = try reader.limit() { filter.limit = limit }
         filter.cursor = try reader.cursor()
         return filter
