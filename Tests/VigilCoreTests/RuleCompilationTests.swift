@@ -54,6 +54,18 @@ struct RuleCompilationTests {
         #expect(error.description.contains(field))
     }
 
+    @Test("a name with control characters, or an empty portfolio id in the scope, is refused naming the field")
+    func namesAndScopesAreChecked() throws {
+        let rules: JSONValue = .object(["max_position_weight": .number(0.1)])
+        let named = PolicySet(definitions: [PolicyDefinition(policyName: "a\u{0}b", policyType: .positionLimit, rules: rules)])
+        #expect(named.rejected.first?.field == "policy_name")
+        let scoped = PolicySet(definitions: [PolicyDefinition(policyName: "scoped", policyType: .positionLimit, rules: rules,
+                                                              portfolioIDs: ["p-1", ""])])
+        #expect(scoped.rejected.first?.field == "portfolio_ids[1]")
+        let unscoped = PolicySet(definitions: [PolicyDefinition(policyName: "all", policyType: .positionLimit, rules: rules, portfolioIDs: [])])
+        #expect(unscoped.rejected.isEmpty)
+    }
+
     @Test func invalidPolicyIsLeftOutWholeWhileValidOnesLoad() {
         let set = PolicySet(definitions: [
             RuleChecks.policy(.sectorLimit, ["max_sector_weight": .number(0.2)], name: "good"),

@@ -11,6 +11,16 @@ public struct CompiledPolicy: Sendable {
         guard !name.isEmpty, name.count <= 100 else {
             throw PolicyError(policyName: String(name.prefix(100)), field: "policy_name", "must be 1 to 100 characters")
         }
+        guard !Self.hasControlCharacters(name) else {
+            throw PolicyError(policyName: String(name.prefix(100)), field: "policy_name", "must not contain control characters")
+        }
+        for (index, portfolio) in (definition.portfolioIDs ?? []).enumerated() {
+            // An empty entry (e.g. `ARRAY[NULL]` written by SQL) would scope the policy to no portfolio at all.
+            guard !portfolio.isEmpty, portfolio.count <= 100, !Self.hasControlCharacters(portfolio) else {
+                throw PolicyError(policyName: name, field: "portfolio_ids[\(index)]",
+                                  "must be a portfolio id of 1 to 100 characters without control characters")
+            }
+        }
         self.definition = definition
         switch definition.policyType {
         case .positionLimit:
@@ -25,6 +35,10 @@ public struct CompiledPolicy: Sendable {
             rule = try InvestmentMandateRule(policyName: name, rules: definition.rules)
         }
         scope = definition.portfolioIDs.flatMap { $0.isEmpty ? nil : Set($0) }
+    }
+
+    private static func hasControlCharacters(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 
     /// Limits of this policy that need shared window state.
