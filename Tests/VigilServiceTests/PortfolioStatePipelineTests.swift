@@ -60,6 +60,18 @@ struct PortfolioStatePipelineTests {
             #expect(processed == count)
         }
 
+        /// The consumer's unacknowledged count once acks have landed: they are publishes the
+        /// connection flushes about a millisecond later, so read until 0 or for at most 5 s.
+        func settledAckPending() throws -> Int {
+            let clock = ContinuousClock(), started = clock.now
+            var pending = try jetStream.consumerInfo(stream: stream.name, durable: durable).ackPending
+            while pending != 0, clock.now - started < .seconds(5) {
+                Thread.sleep(forTimeInterval: 0.01)
+                pending = try jetStream.consumerInfo(stream: stream.name, durable: durable).ackPending
+            }
+            return pending
+        }
+
         func publish(_ state: PortfolioState) throws {
             try nats.publish(subject: subject, payload: Array(try OutputEncoder().encode(state)))
         }
@@ -101,8 +113,7 @@ struct PortfolioStatePipelineTests {
         try fixture.publish(fixture.state(asOf: 25))  // late and out of order
         try fixture.process(pipeline, count: 1)
         #expect(try fixture.store.latestStates(for: [fixture.portfolio])[fixture.portfolio] == fixture.state(asOf: 30))
-        let kept = try fixture.jetStream.consumerInfo(stream: fixture.stream.name, durable: fixture.durable)
-        #expect(kept.ackPending == 0)
+        #expect(try fixture.settledAckPending() == 0)
         let subjectCount = try fixture.jetStream.streamInfo(name: fixture.stream.name).configuration.maxMessagesPerSubject
         #expect(subjectCount == 1)
     }
@@ -123,6 +134,6 @@ struct PortfolioStatePipelineTests {
         #expect(body.contains("\"type\":\"dead_letter\"") || body.contains("dead_letter"))
         #expect(body.contains("nav"))
         #expect(try fixture.store.latestStates(for: [fixture.portfolio])[fixture.portfolio] == fixture.state(asOf: 40))
-        #expect(try fixture.jetStream.consumerInfo(stream: fixture.stream.name, durable: fixture.durable).ackPending == 0)
+        #expect(try fixture.settledAckPending() == 0)
     }
 }
