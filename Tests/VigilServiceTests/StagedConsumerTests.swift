@@ -50,23 +50,29 @@ private final class CountingStages: BatchStages, @unchecked Sendable {
     }
 }
 
-@Suite("Staged consumer")
-struct StagedConsumerTests {
-    @Test("after a batch it could not prepare the worker pauses for retry_delay instead of failing every batch behind it, and loses nothing")
-    func aFailedPreparePausesFetching() throws {
+/// A stream with `count` one-byte messages and a durable consumer `w` on it, in the test NATS.
+private struct StagedFixture {
+    let nats: NATSConnection
+    let jetStream: JetStream
+    let stream: String
+
+    init(count: Int) throws {
         try TestStack.requireAll()
         let token = TestStack.uniqueToken()
-        let nats = try TestStack.nats()
-        defer { nats.close() }
-        let jetStream = try nats.jetStream()
-        let stream = "STAGED_\(token.uppercased())"
+        nats = try TestStack.nats()
+        jetStream = try nats.jetStream()
+        stream = "STAGED_\(token.uppercased())"
         try jetStream.ensureStream(StreamConfiguration(name: stream, subjects: ["staged.\(token)"]))
-        defer { try? jetStream.deleteStream(name: stream) }
         try jetStream.ensureConsumer(stream: stream, ConsumerConfiguration(durableName: "w"))
-        try jetStream.publishBatch((0..<200).map { OutboundMessage(subject: "staged.\(token)", payload: [UInt8($0 % 256)]) })
+        try jetStream.publishBatch((0..<count).map { OutboundMessage(subject: "staged.\(token)", payload: [UInt8($0 % 256)]) })
+    }
 
-        let stages = CountingStages(subscription: try jetStream.pullSubscribe(stream: stream, durable: "w"), publisher: jetStream,
-                                    batching: Batching(batchSize: 10, fetchWait: 0.05, retryDelay: 0.4))
+    func stages(_ batching: Batching) throws -> CountingStages {
+        CountingStages(subscription: try jetStream.pullSubscribe(stream: stream, durable: "w"), publisher: jetStream, batching: batching)
+    }
+
+    /// Runs `stages` on a thread of its own; the returned closure stops it and waits.
+    func start(_ stages: CountingStages) -> () -> Void {
         let stop = StopSignal()
         let done = DispatchSemaphore(value: 0)
         let worker = Thread {
@@ -74,13 +80,37 @@ struct StagedConsumerTests {
             done.signal()
         }
         worker.start()
+        return {
+            stop.set()
+            done.wait()
+        }
+    }
+
+    /// Waits up to `seconds` until `condition` holds.
+    func wait(seconds: Double, until condition: () -> Bool) {
+        let clock = ContinuousClock(), started = clock.now
+        while !condition(), clock.now - started < .seconds(seconds) { Thread.sleep(forTimeInterval: 0.01) }
+    }
+
+    func close() {
+        try? jetStream.deleteStream(name: stream)
+        nats.close()
+    }
+}
+
+@Suite("Staged consumer")
+struct StagedConsumerTests {
+    @Test("after a batch it could not prepare the worker pauses for retry_delay instead of failing every batch behind it, and loses nothing")
+    func aFailedPreparePausesFetching() throws {
+        let fixture = try StagedFixture(count: 200)
+        defer { fixture.close() }
+        let stages = try fixture.stages(Batching(batchSize: 10, fetchWait: 0.05, retryDelay: 0.4))
+        let stop = fixture.start(stages)
 
         // 20 batches are waiting. Failing at full speed, the worker would try every one of them and
         // every redelivered one (40 in one second in a run without the pause); pausing 0.4 s after
         // each failure, it tries about 3.
-        let clock = ContinuousClock()
-        let start = clock.now
-        while stages.failures.load(ordering: .acquiring) == 0, clock.now - start < .seconds(10) { Thread.sleep(forTimeInterval: 0.005) }
+        fixture.wait(seconds: 10) { stages.failures.load(ordering: .acquiring) > 0 }
         let before = stages.prepares.withLock { $0 }
         Thread.sleep(forTimeInterval: 1.0)
         let whileFailing = stages.prepares.withLock { $0 } - before
@@ -88,53 +118,30 @@ struct StagedConsumerTests {
 
         // Redis is back: everything is committed, nothing is lost.
         stages.failing.store(false, ordering: .releasing)
-        let started = clock.now
-        while stages.committed.withLock({ $0.count }) < 200, clock.now - started < .seconds(20) {
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        stop.set()
-        done.wait()
+        fixture.wait(seconds: 20) { stages.committed.withLock { $0.count } >= 200 }
+        stop()
         #expect(stages.committed.withLock { $0 } == Set(1...200))
-        #expect(try jetStream.consumerInfo(stream: stream, durable: "w").ackPending == 0)
+        #expect(try fixture.jetStream.consumerInfo(stream: fixture.stream, durable: "w").ackPending == 0)
     }
 
     @Test("batches prepared within commit_interval of the last commit are committed together, and the queue holds at most four batches' worth")
     func commitsAreSpacedByTheCommitInterval() throws {
-        try TestStack.requireAll()
-        let token = TestStack.uniqueToken()
-        let nats = try TestStack.nats()
-        defer { nats.close() }
-        let jetStream = try nats.jetStream()
-        let stream = "STAGED_\(token.uppercased())"
-        try jetStream.ensureStream(StreamConfiguration(name: stream, subjects: ["staged.\(token)"]))
-        defer { try? jetStream.deleteStream(name: stream) }
-        try jetStream.ensureConsumer(stream: stream, ConsumerConfiguration(durableName: "w"))
-        try jetStream.publishBatch((0..<40).map { OutboundMessage(subject: "staged.\(token)", payload: [UInt8($0)]) })
-
+        let fixture = try StagedFixture(count: 40)
+        defer { fixture.close() }
         // Eight batches of five, a commit at most every 0.5 s: the first commit takes what is
         // prepared at once, the next ones what was queued meanwhile (at most 4 × 5 messages, plus the
         // batch let in below that bound).
-        let stages = CountingStages(subscription: try jetStream.pullSubscribe(stream: stream, durable: "w"), publisher: jetStream,
-                                    batching: Batching(batchSize: 5, fetchWait: 0.05, retryDelay: 0.4, commitInterval: 0.5))
+        let stages = try fixture.stages(Batching(batchSize: 5, fetchWait: 0.05, retryDelay: 0.4, commitInterval: 0.5))
         stages.failing.store(false, ordering: .releasing)
-        let stop = StopSignal()
-        let done = DispatchSemaphore(value: 0)
-        let worker = Thread {
-            stages.run(until: stop)
-            done.signal()
-        }
-        worker.start()
-        let clock = ContinuousClock()
-        let start = clock.now
-        while stages.committed.withLock({ $0.count }) < 40, clock.now - start < .seconds(20) { Thread.sleep(forTimeInterval: 0.02) }
-        stop.set()
-        done.wait()
+        let stop = fixture.start(stages)
+        fixture.wait(seconds: 20) { stages.committed.withLock { $0.count } >= 40 }
+        stop()
 
         let sizes = stages.commitSizes.withLock { $0 }
         #expect(stages.committed.withLock { $0 } == Set(1...40))
         #expect(sizes.count >= 2 && sizes.count <= 4, "commits of \(sizes) messages")
         #expect(sizes.allSatisfy { $0 <= 24 }, "commits of \(sizes) messages")
-        #expect(try jetStream.consumerInfo(stream: stream, durable: "w").ackPending == 0)
+        #expect(try fixture.jetStream.consumerInfo(stream: fixture.stream, durable: "w").ackPending == 0)
     }
 
     @Test("the hand-off takes an element into an empty queue however heavy, and takeAll empties it")

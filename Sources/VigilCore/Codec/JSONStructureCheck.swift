@@ -36,26 +36,22 @@ enum JSONStructureCheck {
                 let byte = bytes[position]
                 if expectingValue {
                     switch byte {
-                    case UInt8(ascii: "{"):
+                    case UInt8(ascii: "{"), UInt8(ascii: "["):
                         position += 1
                         skipWhitespace()
-                        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+                        let closing = byte == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+                        if position < bytes.count, bytes[position] == closing {
                             position += 1
                             expectingValue = false
+                            continue
+                        }
+                        guard byte == UInt8(ascii: "{") else {
+                            stack.append(.array(index: 0))
                             continue
                         }
                         stack.append(.object(keys: [], current: ""))
                         guard let problem = readKey() else { continue }
                         return problem.isEmpty ? nil : duplicate(problem)
-                    case UInt8(ascii: "["):
-                        position += 1
-                        skipWhitespace()
-                        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-                            position += 1
-                            expectingValue = false
-                            continue
-                        }
-                        stack.append(.array(index: 0))
                     case UInt8(ascii: "\""):
                         guard skipString() != nil else { return nil }
                         expectingValue = false
