@@ -80,6 +80,13 @@ extension EndToEnd {
             #expect(listedOverNATS.headers["Vigil-Error"] == nil)
             let breakers = (try JSONSerialization.jsonObject(with: Data(listedOverNATS.payload)) as? [String: Any])?["breakers"] as? [[String: Any]]
             #expect(breakers?.contains { $0["scope"] as? String == scope && $0["state"] as? String == "open" } == true)
+            // A request with a wrong type or a missing field names it.
+            for (body, field) in [(#"{"scope":5,"note":"x"}"#, "scope"), (#"{"note":"x"}"#, "scope")] {
+                let bad = try nats.request(subject: "e2e.\(token).admin.breakers.reset", payload: Array(body.utf8),
+                                           headers: ["Vigil-Admin-Token": "e2e-admin-\(token)"], timeout: .seconds(5))
+                let error = (try JSONSerialization.jsonObject(with: Data(bad.payload)) as? [String: Any])?["error"] as? [String: Any]
+                #expect(bad.headers["Vigil-Error"] != nil && error?["field"] as? String == field, "\(body): \(String(decoding: bad.payload, as: UTF8.self))")
+            }
 
             // The CLI: list, the incident's report, reset with a note (resolving the incident once
             // both scopes are reset), and decisions pass again.

@@ -135,7 +135,8 @@ public struct InputDecoder: Sendable {
         return out
     }
 
-    static func inputError(from error: DecodingError) -> InputError {
+    /// A decoding failure as an input error naming the field (`decision.orders[0].quantity`).
+    public static func inputError(from error: DecodingError) -> InputError {
         switch error {
         case .keyNotFound(let key, let context):
             return InputError(.missingField, field: path(context.codingPath + [key]), "is required")

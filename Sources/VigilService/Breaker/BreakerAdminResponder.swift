@@ -38,6 +38,7 @@ struct BreakerAdminResponder {
 
     struct Failure: Error {
         var code: String
+        var field: String? = nil
         var message: String
     }
 
@@ -53,10 +54,20 @@ struct BreakerAdminResponder {
             body = try answer(action: String(message.subject.dropFirst(prefix.count + 1)), headers: message.headers,
                               payload: Data(message.payload))
         } catch {
-            let failure = error as? Failure ?? Failure(code: "unavailable", message: "the admin action could not complete; retry")
-            if !(error is Failure) { logger.warning("admin request failed", metadata: ["error": "\(error)"]) }
+            let failure: Failure
+            switch error {
+            case let known as Failure:
+                failure = known
+            case let postgres as PostgresError where postgres.isDataRejection:
+                failure = Failure(code: "invalid_value", message: "the database cannot store a value of this request: \(postgres.message)")
+            default:
+                logger.warning("admin request failed", metadata: ["error": "\(error)"])
+                failure = Failure(code: "unavailable", message: "the admin action could not complete; retry")
+            }
             headers["Vigil-Error"] = failure.code
-            body = Data(#"{"error":{"code":"\#(failure.code)","message":\#(Self.quoted(failure.message))}}"#.utf8)
+            var reply = ErrorReply(code: failure.code, message: failure.message)
+            reply.error.field = failure.field
+            body = (try? OutputEncoder().encode(reply)) ?? Data()
         }
         try? connection.respond(to: message, payload: Array(body), headers: headers)
     }
@@ -102,6 +113,12 @@ struct BreakerAdminResponder {
     private func decode(_ payload: Data) throws -> Request {
         do {
             return try JSONDecoder().decode(Request.self, from: payload)
+        } catch let error as DecodingError {
+            let input = InputDecoder.inputError(from: error)
+            guard !input.field.isEmpty else {
+                throw Failure(code: "malformed_json", message: "the request body must be a JSON object")
+            }
+            throw Failure(code: input.code.rawValue, field: input.field, message: input.message)
         } catch {
             throw Failure(code: "malformed_json", message: "the request body must be a JSON object")
         }
@@ -109,12 +126,8 @@ struct BreakerAdminResponder {
 
     private func required(_ value: String?, _ field: String) throws -> String {
         guard let value, !value.trimmingCharacters(in: .whitespaces).isEmpty, value.count <= 2000 else {
-            throw Failure(code: "invalid_value", message: "`\(field)` is required")
+            throw Failure(code: "invalid_value", field: field, message: "is required (1 to 2000 characters)")
         }
         return value
-    }
-
-    private static func quoted(_ text: String) -> String {
-        (try? String(decoding: JSONEncoder().encode(text), as: UTF8.self)) ?? "\"\""
     }
 }
