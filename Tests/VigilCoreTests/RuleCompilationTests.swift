@@ -54,16 +54,21 @@ struct RuleCompilationTests {
         #expect(error.description.contains(field))
     }
 
-    @Test("a name with control characters, or an empty portfolio id in the scope, is refused naming the field")
-    func namesAndScopesAreChecked() throws {
+    @Test("empty entries of a stored scope are left out; a scope of nothing but empty entries is refused")
+    func emptyScopeEntries() throws {
         let rules: JSONValue = .object(["max_position_weight": .number(0.1)])
-        let named = PolicySet(definitions: [PolicyDefinition(policyName: "a\u{0}b", policyType: .positionLimit, rules: rules)])
-        #expect(named.rejected.first?.field == "policy_name")
-        let scoped = PolicySet(definitions: [PolicyDefinition(policyName: "scoped", policyType: .positionLimit, rules: rules,
-                                                              portfolioIDs: ["p-1", ""])])
-        #expect(scoped.rejected.first?.field == "portfolio_ids[1]")
+        let mixed = PolicySet(definitions: [PolicyDefinition(policyName: "mixed", policyType: .positionLimit, rules: rules,
+                                                            portfolioIDs: ["p-1", ""])])
+        #expect(mixed.rejected.isEmpty)
+        #expect(mixed.applicable(to: "p-1", names: nil).map(\.definition.policyName) == ["mixed"])
+        #expect(mixed.applicable(to: "", names: nil).isEmpty)
+        let empty = PolicySet(definitions: [PolicyDefinition(policyName: "nowhere", policyType: .positionLimit, rules: rules,
+                                                            portfolioIDs: [""])])
+        #expect(empty.rejected.first?.field == "portfolio_ids")
         let unscoped = PolicySet(definitions: [PolicyDefinition(policyName: "all", policyType: .positionLimit, rules: rules, portfolioIDs: [])])
         #expect(unscoped.rejected.isEmpty)
+        // A name stored before names were checked for control characters still loads.
+        #expect(PolicySet(definitions: [PolicyDefinition(policyName: "multi\n", policyType: .positionLimit, rules: rules)]).rejected.isEmpty)
     }
 
     @Test func invalidPolicyIsLeftOutWholeWhileValidOnesLoad() {

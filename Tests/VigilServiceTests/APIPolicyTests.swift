@@ -58,6 +58,10 @@ struct APIPolicyTests {
             let nul = try await server.send("PUT", path, json: ["policy_type": "POSITION_LIMIT", "rules": ["max_position_weight": 0.1],
                                                                  "description": "a\u{0}b"], token: token)
             #expect(nul.status == 400 && nul.error["code"] as? String == "invalid_value", "\(nul.error)")
+            let emptyScope = try await server.send("PUT", path, json: ["policy_type": "POSITION_LIMIT", "rules": ["max_position_weight": 0.1],
+                                                                        "portfolio_ids": ["p1", ""]], token: token)
+            #expect(emptyScope.status == 400 && emptyScope.error["field"] as? String == "portfolio_ids[1]", "\(emptyScope.error)")
+            #expect(throws: PolicyError.self) { try PolicyFile.documents(fromYAML: "policy_name: \"bell\\ab\"\npolicy_type: POSITION_LIMIT\nrules: {max_position_weight: 0.1}\n") }
             #expect(try await server.send("GET", path).status == 404)
         }
     }

@@ -112,6 +112,7 @@ struct APIValidateAndViolationTests {
             }
             #expect(try await server.send("GET", "/api/v1/policies").status == 200)
             #expect(try await server.send("GET", "/metrics?name[]=x").status == 200)
+            #expect(try await server.send("GET", "/api/v1/nope?x=1").status == 404)
         }
     }
 }

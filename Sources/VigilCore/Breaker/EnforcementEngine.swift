@@ -64,7 +64,8 @@ public struct EnforcementEngine: Sendable {
     /// The per-severity response (the action and its alerts) once more, for violations
     /// ``respond(_:at:)`` reported as ``EnforcementOutcome/repeated`` whose action the database
     /// does not hold: the attempt that counted them failed before its transaction committed. The
-    /// windows and breakers are not touched again (they were counted once).
+    /// windows and breakers are not touched again (they were counted once), and the hourly trend
+    /// alert, which only the counting attempt can judge, is not raised again.
     public func respondAgain(_ violations: [DetectedViolation], at now: Date) throws -> EnforcementOutcome {
         var outcome = EnforcementOutcome()
         for violation in violations {
@@ -104,22 +105,28 @@ public struct EnforcementEngine: Sendable {
         }
     }
 
+    /// The action recorded for a violation (`enforcement_actions.action`), by severity (seed 002).
+    public static func action(for violation: DetectedViolation) -> String {
+        switch violation.severity {
+        case .critical: "circuit_breaker"
+        case .high: violation.featureName == nil ? "alert" : "feature_quarantine"
+        case .medium: "enhanced_monitoring"
+        case .low: "review"
+        }
+    }
+
     private func respondBySeverity(_ violation: DetectedViolation, _ now: Date, into outcome: inout EnforcementOutcome) throws -> String {
         switch violation.severity {
-        case .critical:
-            return "circuit_breaker"
+        case .critical, .low:
+            break
         case .high:
-            guard violation.featureName == nil else { return "feature_quarantine" }
-            outcome.signals.append(EnforcementSignals.quality(violation, at: now))
-            return "alert"
+            if violation.featureName == nil { outcome.signals.append(EnforcementSignals.quality(violation, at: now)) }
         case .medium:
             for scope in violation.scopes {
                 try breakers.flagMonitoring(scope: scope, reason: violation.violationType, seconds: policy.monitoringSeconds)
             }
             outcome.signals.append(EnforcementSignals.quality(violation, at: now))
-            return "enhanced_monitoring"
-        case .low:
-            return "review"
         }
+        return Self.action(for: violation)
     }
 }

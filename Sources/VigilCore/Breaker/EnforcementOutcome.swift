@@ -47,6 +47,12 @@ public struct ViolationAction: Sendable, Equatable {
     public var violation: DetectedViolation
     /// `circuit_breaker`, `feature_quarantine`, `alert`, `enhanced_monitoring` or `review`.
     public var action: String
+
+    /// Creates a record of `action` taken for `violation`.
+    public init(violation: DetectedViolation, action: String) {
+        self.violation = violation
+        self.action = action
+    }
 }
 
 /// What the automated response did with a batch of violations.

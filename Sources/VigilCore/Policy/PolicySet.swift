@@ -11,15 +11,11 @@ public struct CompiledPolicy: Sendable {
         guard !name.isEmpty, name.count <= 100 else {
             throw PolicyError(policyName: String(name.prefix(100)), field: "policy_name", "must be 1 to 100 characters")
         }
-        guard !Self.hasControlCharacters(name) else {
-            throw PolicyError(policyName: String(name.prefix(100)), field: "policy_name", "must not contain control characters")
-        }
-        for (index, portfolio) in (definition.portfolioIDs ?? []).enumerated() {
-            // An empty entry (e.g. `ARRAY[NULL]` written by SQL) would scope the policy to no portfolio at all.
-            guard !portfolio.isEmpty, portfolio.count <= 100, !Self.hasControlCharacters(portfolio) else {
-                throw PolicyError(policyName: name, field: "portfolio_ids[\(index)]",
-                                  "must be a portfolio id of 1 to 100 characters without control characters")
-            }
+        // Empty entries (`ARRAY['P1', NULL]` written by SQL reads as ["P1", ""]) name no portfolio and
+        // are left out; a scope of nothing but empty entries would apply the policy to no portfolio
+        // at all, silently, so that row is refused.
+        if let scope = definition.portfolioIDs, !scope.isEmpty, scope.allSatisfy(\.isEmpty) {
+            throw PolicyError(policyName: name, field: "portfolio_ids", "holds only empty or NULL entries; use NULL or {} for every portfolio")
         }
         self.definition = definition
         switch definition.policyType {
@@ -34,11 +30,7 @@ public struct CompiledPolicy: Sendable {
         case .investmentMandate:
             rule = try InvestmentMandateRule(policyName: name, rules: definition.rules)
         }
-        scope = definition.portfolioIDs.flatMap { $0.isEmpty ? nil : Set($0) }
-    }
-
-    private static func hasControlCharacters(_ text: String) -> Bool {
-        text.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        scope = definition.portfolioIDs.flatMap { $0.isEmpty ? nil : Set($0.filter { !$0.isEmpty }) }
     }
 
     /// Limits of this policy that need shared window state.

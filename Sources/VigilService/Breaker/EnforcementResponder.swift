@@ -28,16 +28,13 @@ struct EnforcementResponder: ViolationSink {
         if !outcome.repeated.isEmpty {
             // A redelivery: the windows counted these before, but the attempt that did may have
             // been rolled back (the database failed, or refused another row of its batch). Its
-            // action row is written in the same transaction as its alerts, so a missing row means
-            // neither was made.
-            let recorded = Set(try connection.query("SELECT violation_id FROM enforcement_actions WHERE violation_id = ANY($1)",
-                                                    [.textArray(outcome.repeated.map(\.id))]).rows.map { try $0.string("violation_id") })
-            let lost = outcome.repeated.filter { !recorded.contains($0.id) }
-            if !lost.isEmpty {
-                let again = try engine.respondAgain(lost, at: now)
-                outcome.actions += again.actions
-                outcome.signals += again.signals
-            }
+            // action row is written in the same transaction as its alerts, so inserting the row
+            // claims the response: the insert succeeds only where no attempt committed one, and
+            // waits on the unique index while another attempt that wrote one is still open.
+            let claimed = try claimActions(outcome.repeated.map { ViolationAction(violation: $0, action: EnforcementEngine.action(for: $0)) },
+                                           on: connection)
+            let lost = outcome.repeated.filter { claimed.contains($0.id) }
+            if !lost.isEmpty { outcome.signals += try engine.respondAgain(lost, at: now).signals }
         }
         try writeActions(outcome.actions, on: connection)
         let byID = Dictionary(violations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -67,9 +64,28 @@ struct EnforcementResponder: ViolationSink {
         return published
     }
 
+    /// Inserts the action rows of `actions`; the violation ids this call inserted (none that a
+    /// committed attempt already recorded).
+    private func claimActions(_ actions: [ViolationAction], on connection: PostgresConnection) throws -> Set<String> {
+        var claimed = Set<String>()
+        // 13 parameters a row: 1,000 rows stay well inside PostgreSQL's 65,535 parameters.
+        for start in stride(from: 0, to: actions.count, by: 1000) {
+            let inserted = try connection.insert(into: "enforcement_actions", columns: Self.actionColumns.map(\.name),
+                                                 rows: try actionRows(Array(actions[start..<min(start + 1000, actions.count)])),
+                                                 onConflict: "(violation_id) DO NOTHING", returning: "violation_id")
+            claimed.formUnion(try inserted.rows.map { try $0.string("violation_id") })
+        }
+        return claimed
+    }
+
     private func writeActions(_ actions: [ViolationAction], on connection: PostgresConnection) throws {
         guard !actions.isEmpty else { return }
-        let rows: [[PostgresValue]] = try actions.map { item in
+        _ = try connection.insert(into: "enforcement_actions", typedColumns: Self.actionColumns, rows: try actionRows(actions),
+                                  onConflict: "(violation_id) DO NOTHING")
+    }
+
+    private func actionRows(_ actions: [ViolationAction]) throws -> [[PostgresValue]] {
+        try actions.map { item in
             let v = item.violation
             let details = String(decoding: try encoder.encode(v.details), as: UTF8.self)
             return [.text(v.id), .text(v.domain.rawValue), .text(v.violationType), .text(v.severity.rawValue), .text(item.action),
@@ -77,13 +93,13 @@ struct EnforcementResponder: ViolationSink {
                     v.portfolioID.map(PostgresValue.text) ?? .null, v.strategy.map(PostgresValue.text) ?? .null,
                     v.occurredAt.map(PostgresValue.timestamp) ?? .null, .timestamp(v.detectedAt), .json(details)]
         }
-        let columns: [(name: String, type: String)] = [
-            ("violation_id", "text"), ("domain", "text"), ("violation_type", "text"), ("severity", "text"), ("action", "text"),
-            ("description", "text"), ("service_name", "text"), ("feature_name", "text"), ("portfolio_id", "text"), ("strategy", "text"),
-            ("occurred_at", "timestamptz"), ("detected_at", "timestamptz"), ("details", "jsonb"),
-        ]
-        _ = try connection.insert(into: "enforcement_actions", typedColumns: columns, rows: rows, onConflict: "(violation_id) DO NOTHING")
     }
+
+    private static let actionColumns: [(name: String, type: String)] = [
+        ("violation_id", "text"), ("domain", "text"), ("violation_type", "text"), ("severity", "text"), ("action", "text"),
+        ("description", "text"), ("service_name", "text"), ("feature_name", "text"), ("portfolio_id", "text"), ("strategy", "text"),
+        ("occurred_at", "timestamptz"), ("detected_at", "timestamptz"), ("details", "jsonb"),
+    ]
 }
 
 /// Writes `breaker_transitions` rows (idempotent by scope and sequence).

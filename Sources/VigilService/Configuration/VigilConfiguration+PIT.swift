@@ -33,7 +33,9 @@ extension VigilConfiguration {
             if consumer.ackWait < 1 { throw ConfigurationError(key: "pit.ack_wait", "must be at least 1s") }
             if consumer.fetchWait > 5 { throw ConfigurationError(key: "pit.fetch_wait", "must be at most 5s so shutdown stays prompt") }
             if consumer.fetchWait < 0.001 { throw ConfigurationError(key: "pit.fetch_wait", "must be at least 1ms (an idle worker would spin)") }
-            if consumer.commitInterval > 1 { throw ConfigurationError(key: "pit.commit_interval", "must be at most 1s (acks wait for it)") }
+            if consumer.commitInterval > 1 || consumer.commitInterval * 10 > consumer.ackWait {
+                throw ConfigurationError(key: "pit.commit_interval", "must be at most 1s and a tenth of pit.ack_wait (acks wait for it)")
+            }
             if stream.duplicateWindow > stream.maxAge {
                 throw ConfigurationError(key: "pit.stream.duplicate_window", "must not exceed pit.stream.max_age")
             }

@@ -21,7 +21,9 @@ extension VigilConfiguration {
         if decisions.ackWait < 1 { throw ConfigurationError(key: "decisions.ack_wait", "must be at least 1s") }
         if decisions.fetchWait > 5 { throw ConfigurationError(key: "decisions.fetch_wait", "must be at most 5s so shutdown stays prompt") }
         if decisions.fetchWait < 0.001 { throw ConfigurationError(key: "decisions.fetch_wait", "must be at least 1ms (an idle worker would spin)") }
-        if decisions.commitInterval > 1 { throw ConfigurationError(key: "decisions.commit_interval", "must be at most 1s (acks wait for it)") }
+        if decisions.commitInterval > 1 || decisions.commitInterval * 10 > decisions.ackWait {
+            throw ConfigurationError(key: "decisions.commit_interval", "must be at most 1s and a tenth of decisions.ack_wait (acks wait for it)")
+        }
         if limits.maxPayloadBytes > Int(streams.decisions.maxMessageSize) {
             throw ConfigurationError(key: "limits.max_payload_bytes", "must not exceed streams.decisions.max_message_size")
         }

@@ -23,6 +23,8 @@ public struct VigilConfiguration: Sendable, Equatable {
     public var portfolioStates: DecisionConsumer = {
         var consumer = DecisionConsumer()
         consumer.durableName = "vigil-portfolio-states"
+        // Its commit is the Redis save the validator reads: not spaced out.
+        consumer.commitInterval = 0
         return consumer
     }()
     /// Request-reply validation.

@@ -19,7 +19,6 @@ enum HTTPServer {
                             onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router()
         router.middlewares.add(JSONErrorMiddleware(maxBodyBytes: api?.maxBodyBytes ?? 0))
-        router.middlewares.add(QueryParameterCheck())
         api?.register(on: router)
         router.get("healthz") { _, _ -> Response in
             json(.ok, ["status": "ok"])

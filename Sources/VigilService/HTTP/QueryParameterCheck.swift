@@ -3,8 +3,9 @@ import Hummingbird
 /// Refuses query parameters a route does not read, and a parameter given twice: `?limt=5` or
 /// `?limit=1&limit=2` would otherwise be ignored or half-read, and a client would take the
 /// unfiltered answer for a filtered one. The listing routes name what they take (the same lists
-/// as `schemas/openapi.yaml`); every other `/api/` route takes none. (`/metrics`, `/healthz` and
-/// `/readyz` are left alone: scrapers and probes may add parameters of their own.)
+/// as `schemas/openapi.yaml`); every other `/api/v1` route takes none. Added to the `/api/v1`
+/// route group, so it runs for matched routes only (an unknown route stays a 404), and `/metrics`,
+/// `/healthz` and `/readyz`, where scrapers and probes may add parameters of their own, are left alone.
 struct QueryParameterCheck<Context: RequestContext>: RouterMiddleware {
     /// Path → the query parameters it reads.
     static var allowed: [String: Set<String>] {
@@ -18,7 +19,7 @@ struct QueryParameterCheck<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let query = request.uri.queryParameters
-        guard !query.isEmpty, request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
+        guard !query.isEmpty else { return try await next(request, context) }
         let path = request.uri.path.count > 1 && request.uri.path.hasSuffix("/") ? String(request.uri.path.dropLast()) : request.uri.path
         let names = Self.allowed[path] ?? []
         var seen = Set<String>()

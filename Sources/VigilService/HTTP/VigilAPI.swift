@@ -37,7 +37,8 @@ struct VigilAPI: Sendable {
     }
 
     func register(on router: Router<BasicRequestContext>) {
-        let api = router.group("api/v1")
+        // Group middleware runs for matched routes only: an unknown route stays a 404 whatever its query.
+        let api = router.group("api/v1").add(middleware: QueryParameterCheck())
         api.post("validate") { request, _ in try await validate(request) }
         api.get("policies") { _, _ in try await listPolicies() }
         api.get("policies/:name") { _, context in try await getPolicy(try Self.name(context)) }

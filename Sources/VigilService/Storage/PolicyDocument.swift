@@ -42,6 +42,8 @@ public struct PolicyDocument: Sendable, Equatable {
         case (nil, nil): throw fail("policy_name", "is required")
         }
         guard !policyName.isEmpty, policyName.count <= 100 else { throw fail("policy_name", "must be 1 to 100 characters") }
+        // New names only: rows stored before this check keep loading (a YAML `|` name ends in "\n").
+        guard !Self.hasControlCharacters(policyName) else { throw fail("policy_name", "must not contain control characters") }
 
         guard let typeValue = object["policy_type"] else { throw fail("policy_type", "is required") }
         guard let typeText = typeValue.stringValue, let type = PolicyType(rawValue: typeText) else {
@@ -69,6 +71,10 @@ public struct PolicyDocument: Sendable, Equatable {
                 throw fail("portfolio_ids", "must be an array of strings")
             }
             portfolios = items.compactMap(\.stringValue)
+            for (index, portfolio) in (portfolios ?? []).enumerated()
+            where portfolio.isEmpty || portfolio.count > 100 || Self.hasControlCharacters(portfolio) {
+                throw fail("portfolio_ids[\(index)]", "must be a portfolio id of 1 to 100 characters without control characters")
+            }
         }
         var description: String?
         if let value = object["description"], value != .null {
@@ -83,5 +89,9 @@ public struct PolicyDocument: Sendable, Equatable {
     /// Compiles the definition as the engine would, throwing the error that names the bad key.
     public func check() throws(PolicyError) {
         _ = try CompiledPolicy(definition)
+    }
+
+    private static func hasControlCharacters(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 }
