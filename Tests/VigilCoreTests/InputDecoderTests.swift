@@ -135,6 +135,15 @@ struct InputDecoderTests {
         #expect(failure.field == field, "\(failure)")
     }
 
+    @Test("the trading range is configurable: a token with a larger supply fits once limits.max_quantity allows it")
+    func theTradingRangeIsConfigurable() {
+        let text = Fixtures.requestJSON.replacingOccurrences(of: "\"quantity\":100", with: "\"quantity\":2e15")
+        #expect(error(text)?.field == "decision.orders[0].quantity")
+        #expect(error(text, limits: InputLimits(maxQuantity: 1e18)) == nil)
+        let tiny = Fixtures.requestJSON.replacingOccurrences(of: "\"quantity\":100", with: "\"quantity\":1e-15")
+        #expect(error(tiny, limits: InputLimits(minPositive: 1e-18)) == nil)
+    }
+
     @Test func theTradingRangeIncludesItsBounds() {
         #expect(error(Fixtures.requestJSON.replacingOccurrences(of: "\"quantity\":100", with: "\"quantity\":1e15")) == nil)
         #expect(error(Fixtures.requestJSON.replacingOccurrences(of: "\"quantity\":100", with: "\"quantity\":1e-12")) == nil)

@@ -63,6 +63,8 @@ struct ConfigurationLoaderTests {
         #expect(configuration.pit.consumer.commitInterval == 0)
         let spaced = try ConfigurationLoader(environment: [:]).load(file: nil, overrides: ["decisions.commit_interval": "20ms"])
         #expect(spaced.decisions.commitInterval == 0.02)
+        let wide = try ConfigurationLoader(environment: [:]).load(file: nil, overrides: ["limits.max_quantity": "1e18", "limits.min_positive": "1e-18"])
+        #expect(wide.limits.maxQuantity == 1e18 && wide.limits.minPositive == 1e-18)
     }
 
     @Test("an unknown YAML key is named with its full path")

@@ -16,14 +16,27 @@ public struct InputLimits: Sendable, Equatable {
     public var maxPositions: Int
     /// Longest accepted id (decision_id, portfolio_id), matching the 100-character columns.
     public var maxIDLength: Int
+    /// Largest quantity (order or position, in magnitude) and price. The default, 1e15, keeps sums
+    /// of whole quantities exact in a Double (every integer up to 2^53 ≈ 9e15 is) and every value
+    /// finite; without a bound, 1e300 units plus a buy of 10 round back to 1e300 and the increase
+    /// is not seen.
+    public var maxQuantity: Double
+    /// Largest NAV and cash balance (in magnitude).
+    public var maxAmount: Double
+    /// Smallest positive quantity, price or NAV: a NAV of 1e-320 would make every weight infinite.
+    public var minPositive: Double
 
     /// Creates limits; the defaults suit decisions of up to a thousand orders.
     public init(maxPayloadBytes: Int = 256 * 1024, maxOrdersPerDecision: Int = 1000,
-                maxPositions: Int = 10_000, maxIDLength: Int = 100) {
+                maxPositions: Int = 10_000, maxIDLength: Int = 100,
+                maxQuantity: Double = 1e15, maxAmount: Double = 1e18, minPositive: Double = 1e-12) {
         self.maxPayloadBytes = maxPayloadBytes
         self.maxOrdersPerDecision = maxOrdersPerDecision
         self.maxPositions = maxPositions
         self.maxIDLength = maxIDLength
+        self.maxQuantity = maxQuantity
+        self.maxAmount = maxAmount
+        self.minPositive = minPositive
     }
 }
 

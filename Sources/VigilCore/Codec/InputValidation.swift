@@ -27,38 +27,25 @@ func checkFinite(_ value: Double, field: @autoclosure () -> String) throws(Input
     guard value.isFinite else { throw InputError(.invalidValue, field: field(), "must be a finite number, got \(value)") }
 }
 
-/// The range of trading numbers. Quantities and prices are at most 1e15 in magnitude, so sums of
-/// quantities stay exact in a Double (every integer up to 2^53 ≈ 9e15 is) and an order's value
-/// stays finite; NAV and cash at most 1e18; positive ones at least 1e-12. Without these bounds a
-/// finite input could judge wrongly: 1e300 units plus a buy of 10 round back to 1e300 (no
-/// increase seen), and a NAV of 1e-320 makes every weight infinite.
-public enum TradingNumber {
-    /// Largest quantity or price.
-    public static let maximumQuantity = 1e15
-    /// Largest NAV or cash balance.
-    public static let maximumAmount = 1e18
-    /// Smallest positive quantity, price or NAV.
-    public static let smallestPositive = 1e-12
-}
-
-func checkPositive(_ value: Double, atMost maximum: Double, field: @autoclosure () -> String) throws(InputError) {
-    guard value.isFinite, value >= TradingNumber.smallestPositive, value <= maximum else {
+/// A trading number (quantity, price, NAV) from `limits.minPositive` up to `maximum`.
+func checkPositive(_ value: Double, atMost maximum: Double, limits: InputLimits, field: @autoclosure () -> String) throws(InputError) {
+    guard value.isFinite, value >= limits.minPositive, value <= maximum else {
         throw InputError(.invalidValue, field: field(),
-                         "must be a number from \(TradingNumber.smallestPositive) to \(Format.number(maximum)), got \(value)")
+                         "must be a number from \(limits.minPositive) to \(maximum), got \(value) (limits.min_positive, limits.max_quantity / max_amount)")
     }
 }
 
 func checkMagnitude(_ value: Double, atMost maximum: Double, field: @autoclosure () -> String) throws(InputError) {
     guard value.isFinite, abs(value) <= maximum else {
-        throw InputError(.invalidValue, field: field(), "must be a number of at most \(Format.number(maximum)) in magnitude, got \(value)")
+        throw InputError(.invalidValue, field: field(), "must be a number of at most \(maximum) in magnitude, got \(value)")
     }
 }
 
 extension Order {
     func validate(field: @autoclosure () -> String, limits: InputLimits) throws(InputError) {
         try checkID(symbol, field: "\(field()).symbol", limits: limits)
-        try checkPositive(quantity, atMost: TradingNumber.maximumQuantity, field: "\(field()).quantity")
-        try checkPositive(price, atMost: TradingNumber.maximumQuantity, field: "\(field()).price")
+        try checkPositive(quantity, atMost: limits.maxQuantity, limits: limits, field: "\(field()).quantity")
+        try checkPositive(price, atMost: limits.maxQuantity, limits: limits, field: "\(field()).price")
     }
 }
 
@@ -91,18 +78,18 @@ extension PortfolioState: ValidatedInput {
 
     func validate(field prefix: String, limits: InputLimits) throws(InputError) {
         try checkID(portfolioID, field: "\(prefix)portfolio_id", limits: limits)
-        try checkPositive(nav, atMost: TradingNumber.maximumAmount, field: "\(prefix)nav")
-        try checkMagnitude(cash, atMost: TradingNumber.maximumAmount, field: "\(prefix)cash")
+        try checkPositive(nav, atMost: limits.maxAmount, limits: limits, field: "\(prefix)nav")
+        try checkMagnitude(cash, atMost: limits.maxAmount, field: "\(prefix)cash")
         guard positions.count <= limits.maxPositions else {
             throw InputError(.tooLarge, field: "\(prefix)positions", "has \(positions.count) positions; the limit is \(limits.maxPositions)")
         }
         for index in positions.indices {
             let position = positions[index]
             try checkID(position.symbol, field: "\(prefix)positions[\(index)].symbol", limits: limits)
-            try checkMagnitude(position.quantity, atMost: TradingNumber.maximumQuantity, field: "\(prefix)positions[\(index)].quantity")
-            guard position.price.isFinite, position.price >= 0, position.price <= TradingNumber.maximumQuantity else {
+            try checkMagnitude(position.quantity, atMost: limits.maxQuantity, field: "\(prefix)positions[\(index)].quantity")
+            guard position.price.isFinite, position.price >= 0, position.price <= limits.maxQuantity else {
                 throw InputError(.invalidValue, field: "\(prefix)positions[\(index)].price",
-                                 "must be a number from 0 to \(Format.number(TradingNumber.maximumQuantity)), got \(position.price)")
+                                 "must be a number from 0 to \(limits.maxQuantity), got \(position.price)")
             }
         }
     }

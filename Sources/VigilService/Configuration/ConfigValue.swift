@@ -24,6 +24,13 @@ enum ConfigValue {
         throw ConfigurationError(key: key, "expected a size such as 1048576, 512KiB, 1MiB or 10GiB, got '\(text.prefix(40))'")
     }
 
+    static func number(_ text: String, key: String, in range: ClosedRange<Double>) throws(ConfigurationError) -> Double {
+        guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite, range.contains(value) else {
+            throw ConfigurationError(key: key, "expected a number from \(range.lowerBound) to \(range.upperBound), got '\(text.prefix(40))'")
+        }
+        return value
+    }
+
     static func integer(_ text: String, key: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
         guard let value = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
             throw ConfigurationError(key: key, "expected a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text.prefix(40))'")

@@ -55,6 +55,9 @@ enum ConfigurationKeys {
             "limits.max_payload_bytes": { c, v, k in c.limits.maxPayloadBytes = Int(try ConfigValue.bytes(v, key: k)) },
             "limits.max_orders_per_decision": { c, v, k in c.limits.maxOrdersPerDecision = try ConfigValue.integer(v, key: k, in: 1...100_000) },
             "limits.max_positions": { c, v, k in c.limits.maxPositions = try ConfigValue.integer(v, key: k, in: 1...1_000_000) },
+            "limits.max_quantity": { c, v, k in c.limits.maxQuantity = try ConfigValue.number(v, key: k, in: 1...1e30) },
+            "limits.max_amount": { c, v, k in c.limits.maxAmount = try ConfigValue.number(v, key: k, in: 1...1e30) },
+            "limits.min_positive": { c, v, k in c.limits.minPositive = try ConfigValue.number(v, key: k, in: 1e-30...1) },
         ]
         for (name, path) in [("decisions", \VigilConfiguration.streams.decisions), ("events", \.streams.events),
                              ("dead_letters", \.streams.deadLetters), ("portfolios", \.streams.portfolios)] {
