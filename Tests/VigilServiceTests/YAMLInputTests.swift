@@ -5,7 +5,7 @@ import Testing
 /// The shape check itself: each limit, where it reports the problem, and what it leaves to Yams.
 @Suite("YAMLInput limits")
 struct YAMLInputTests {
-    let small = YAMLLimits(maxBytes: 1000, maxDepth: 4, maxNodes: 50, allowsAliases: true)
+    let small = YAMLLimits(maxBytes: 1000, maxDepth: 4, maxNodes: 50, maxExpandedBytes: 2000, allowsAliases: true)
 
     func code(_ text: String, _ limits: YAMLLimits) -> YAMLInputError.Code? {
         do { try YAMLInput.check(text, limits: limits); return nil } catch { return error.code }
@@ -27,6 +27,15 @@ struct YAMLInputTests {
         let ten = "[" + Array(repeating: "x", count: 10).joined(separator: ",") + "]"
         #expect(code("a: &a \(ten)\nb: [*a, *a, *a]\n", small) == nil)
         #expect(code("a: &a \(ten)\nb: [*a, *a, *a, *a]\n", small) == .tooManyNodes)
+    }
+
+    @Test("an alias of one large string counts its bytes, not one node")
+    func aliasesOfLargeScalarsCountTheirBytes() {
+        let big = String(repeating: "x", count: 600)
+        #expect(code("a: &s \(big)\nb: [*s, *s]\n", small) == nil)
+        #expect(code("a: &s \(big)\nb: [*s, *s, *s]\n", small) == .tooManyNodes, "4 × 600 bytes > 2000")
+        let mapping = "a: &m {k: \(big)}\nb: [*m, *m, *m]\n"
+        #expect(code(mapping, small) == .tooManyNodes, "a collection's anchor carries its bytes too")
     }
 
     @Test("the reported nine-level alias bomb is refused at once for apply files and configuration alike")

@@ -10,7 +10,7 @@ final class LibYAMLEventReader {
         case documentStart
         case collectionStart(anchor: String?)
         case collectionEnd
-        case scalar(anchor: String?)
+        case scalar(anchor: String?, length: Int)
         case alias(anchor: String)
         case other
     }
@@ -49,7 +49,7 @@ final class LibYAMLEventReader {
         case YAML_SEQUENCE_START_EVENT: return .collectionStart(anchor: Self.string(event.data.sequence_start.anchor))
         case YAML_MAPPING_START_EVENT: return .collectionStart(anchor: Self.string(event.data.mapping_start.anchor))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT: return .collectionEnd
-        case YAML_SCALAR_EVENT: return .scalar(anchor: Self.string(event.data.scalar.anchor))
+        case YAML_SCALAR_EVENT: return .scalar(anchor: Self.string(event.data.scalar.anchor), length: Int(event.data.scalar.length))
         case YAML_ALIAS_EVENT: return .alias(anchor: Self.string(event.data.alias.anchor) ?? "")
         default: return .other
         }

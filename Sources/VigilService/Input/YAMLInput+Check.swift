@@ -25,38 +25,42 @@ private struct ShapeCount {
     private struct Open {
         var anchor: String?
         var nodesBefore: Int
+        var bytesBefore: Int
         var level: Int
         var deepestBelow: Int
     }
 
     private var nodes = 0
+    private var bytes = 0
     private var deepest = 0
     private var open: [Open] = []
-    private var anchors: [String: (nodes: Int, levels: Int)] = [:]
+    private var anchors: [String: (nodes: Int, levels: Int, bytes: Int)] = [:]
 
     mutating func count(_ event: LibYAMLEventReader.Event, limits: YAMLLimits) -> YAMLInputError? {
         let level = open.count + 1
         switch event {
         case .documentStart:
             anchors = [:]
-        case .scalar(let anchor):
+        case .scalar(let anchor, let length):
             nodes += 1
-            if let anchor { anchors[anchor] = (1, 0) }
+            bytes += length
+            if let anchor { anchors[anchor] = (1, 0, length) }
         case .alias(let anchor):
             guard limits.allowsAliases else {
                 return YAMLInputError(.aliasRefused, "uses the alias *\(anchor.prefix(40)), and this file may not use aliases")
             }
-            let target = anchors[anchor] ?? (1, 0)
+            let target = anchors[anchor] ?? (1, 0, 0)
             nodes += target.nodes
+            bytes += target.bytes
             if target.levels > 0 { reach(level - 1 + target.levels) }
         case .collectionStart(let anchor):
             nodes += 1
-            open.append(Open(anchor: anchor, nodesBefore: nodes - 1, level: level, deepestBelow: level))
+            open.append(Open(anchor: anchor, nodesBefore: nodes - 1, bytesBefore: bytes, level: level, deepestBelow: level))
             reach(level)
         case .collectionEnd:
             guard let closed = open.popLast() else { return nil }
             if let anchor = closed.anchor {
-                anchors[anchor] = (nodes - closed.nodesBefore, closed.deepestBelow - closed.level + 1)
+                anchors[anchor] = (nodes - closed.nodesBefore, closed.deepestBelow - closed.level + 1, bytes - closed.bytesBefore)
             }
             reach(closed.deepestBelow)
         case .other:
@@ -67,6 +71,9 @@ private struct ShapeCount {
         }
         if nodes > limits.maxNodes {
             return YAMLInputError(.tooManyNodes, "holds more than \(limits.maxNodes) nodes counting what its aliases repeat")
+        }
+        if bytes > limits.maxExpandedBytes {
+            return YAMLInputError(.tooManyNodes, "holds more than \(limits.maxExpandedBytes) bytes of text counting what its aliases repeat")
         }
         return nil
     }
