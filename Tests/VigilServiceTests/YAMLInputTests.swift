@@ -38,6 +38,19 @@ struct YAMLInputTests {
         #expect(code(mapping, small) == .tooManyNodes, "a collection's anchor carries its bytes too")
     }
 
+    @Test("a key given twice in one mapping is refused; the same key in different mappings is fine")
+    func duplicateKeys() {
+        #expect(code("rules: {max_position_weight: 0.1, max_position_weight: 0.5}\n", .applyFile) == .duplicateKey)
+        #expect(code("a: 1\nb: 2\na: 3\n", .configurationFile) == .duplicateKey)
+        #expect(code("\"a\": 1\na: 2\n", .applyFile) == .duplicateKey, "quoting does not make a key different")
+        #expect(code("- {a: 1}\n- {a: 2}\nb: [a, a]\n", .applyFile) != .duplicateKey)
+        #expect(code("x: {a: 1}\ny: {a: 1, b: {a: 2}}\n", .applyFile) == nil)
+        #expect(code("a: 1\nb: a\n", .applyFile) == nil, "a value equal to a key is not a key")
+        #expect(throws: YAMLInputError(.duplicateKey, "gives the key 'a' twice in one mapping; YAML would keep only the last (at line 3, column 1)")) {
+            try YAMLInput.check("a: 1\nb: 2\na: 3\n", limits: .applyFile)
+        }
+    }
+
     @Test("the reported nine-level alias bomb is refused at once for apply files and configuration alike")
     func reportedAliasBomb() {
         let started = ContinuousClock.now

@@ -8,9 +8,9 @@ final class LibYAMLEventReader {
     /// One event, reduced to what ``YAMLInput/check(_:limits:)`` needs.
     enum Event {
         case documentStart
-        case collectionStart(anchor: String?)
+        case collectionStart(anchor: String?, isMapping: Bool)
         case collectionEnd
-        case scalar(anchor: String?, length: Int)
+        case scalar(anchor: String?, length: Int, value: String)
         case alias(anchor: String)
         case other
     }
@@ -46,10 +46,13 @@ final class LibYAMLEventReader {
         switch event.type {
         case YAML_STREAM_END_EVENT: return nil
         case YAML_DOCUMENT_START_EVENT: return .documentStart
-        case YAML_SEQUENCE_START_EVENT: return .collectionStart(anchor: Self.string(event.data.sequence_start.anchor))
-        case YAML_MAPPING_START_EVENT: return .collectionStart(anchor: Self.string(event.data.mapping_start.anchor))
+        case YAML_SEQUENCE_START_EVENT: return .collectionStart(anchor: Self.string(event.data.sequence_start.anchor), isMapping: false)
+        case YAML_MAPPING_START_EVENT: return .collectionStart(anchor: Self.string(event.data.mapping_start.anchor), isMapping: true)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT: return .collectionEnd
-        case YAML_SCALAR_EVENT: return .scalar(anchor: Self.string(event.data.scalar.anchor), length: Int(event.data.scalar.length))
+        case YAML_SCALAR_EVENT:
+            let scalar = event.data.scalar
+            let value = scalar.value.map { String(decoding: UnsafeBufferPointer(start: $0, count: Int(scalar.length)), as: UTF8.self) } ?? ""
+            return .scalar(anchor: Self.string(scalar.anchor), length: Int(scalar.length), value: value)
         case YAML_ALIAS_EVENT: return .alias(anchor: Self.string(event.data.alias.anchor) ?? "")
         default: return .other
         }

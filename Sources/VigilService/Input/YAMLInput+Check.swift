@@ -1,6 +1,8 @@
 extension YAMLInput {
     /// Refuses `text` when it breaks `limits`: too many bytes, collections nested too deep, an
-    /// alias where none are allowed, or more nodes than allowed once aliases are expanded. Walks
+    /// alias where none are allowed, or more nodes than allowed once aliases are expanded; and
+    /// when a mapping gives the same key twice, which the YAML parser would silently resolve to
+    /// the last value (a repeated `max_position_weight` would change a limit without a word). Walks
     /// libyaml's events without building a tree, so it is safe on any input, and stops at the
     /// first problem. Syntax errors are left to Yams, which reports them with its usual message.
     public static func check(_ text: String, limits: YAMLLimits) throws(YAMLInputError) {
@@ -28,6 +30,10 @@ private struct ShapeCount {
         var bytesBefore: Int
         var level: Int
         var deepestBelow: Int
+        var isMapping: Bool
+        /// In a mapping: the scalar keys seen, and whether the next child node is a key.
+        var keys: Set<String> = []
+        var expectingKey = true
     }
 
     private var nodes = 0
@@ -38,10 +44,11 @@ private struct ShapeCount {
 
     mutating func count(_ event: LibYAMLEventReader.Event, limits: YAMLLimits) -> YAMLInputError? {
         let level = open.count + 1
+        if let problem = takeSlot(event) { return problem }
         switch event {
         case .documentStart:
             anchors = [:]
-        case .scalar(let anchor, let length):
+        case .scalar(let anchor, let length, _):
             nodes += 1
             bytes += length
             if let anchor { anchors[anchor] = (1, 0, length) }
@@ -53,9 +60,10 @@ private struct ShapeCount {
             nodes += target.nodes
             bytes += target.bytes
             if target.levels > 0 { reach(level - 1 + target.levels) }
-        case .collectionStart(let anchor):
+        case .collectionStart(let anchor, let isMapping):
             nodes += 1
-            open.append(Open(anchor: anchor, nodesBefore: nodes - 1, bytesBefore: bytes, level: level, deepestBelow: level))
+            open.append(Open(anchor: anchor, nodesBefore: nodes - 1, bytesBefore: bytes, level: level, deepestBelow: level,
+                             isMapping: isMapping))
             reach(level)
         case .collectionEnd:
             guard let closed = open.popLast() else { return nil }
@@ -74,6 +82,22 @@ private struct ShapeCount {
         }
         if bytes > limits.maxExpandedBytes {
             return YAMLInputError(.tooManyNodes, "holds more than \(limits.maxExpandedBytes) bytes of text counting what its aliases repeat")
+        }
+        return nil
+    }
+
+    /// A child node of the innermost open mapping alternates between key and value; a scalar key
+    /// given twice is refused (`<<`, YAML's merge key, is left alone).
+    private mutating func takeSlot(_ event: LibYAMLEventReader.Event) -> YAMLInputError? {
+        guard let last = open.indices.last, open[last].isMapping else { return nil }
+        switch event {
+        case .scalar, .alias, .collectionStart: break
+        default: return nil
+        }
+        defer { open[last].expectingKey.toggle() }
+        guard open[last].expectingKey, case .scalar(_, _, let key) = event, key != "<<" else { return nil }
+        guard open[last].keys.insert(key).inserted else {
+            return YAMLInputError(.duplicateKey, "gives the key '\(key.prefix(60))' twice in one mapping; YAML would keep only the last")
         }
         return nil
     }

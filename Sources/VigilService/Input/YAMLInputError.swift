@@ -15,6 +15,8 @@ public struct YAMLInputError: Error, Sendable, Equatable, CustomStringConvertibl
         case tooManyNodes
         /// An alias where ``YAMLLimits/allowsAliases`` is false.
         case aliasRefused
+        /// A mapping gives the same key twice (YAML would silently keep the last).
+        case duplicateKey
     }
 
     /// What kind of problem it is.
