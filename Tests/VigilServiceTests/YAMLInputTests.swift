@@ -46,6 +46,10 @@ struct YAMLInputTests {
         #expect(code("- {a: 1}\n- {a: 2}\nb: [a, a]\n", .applyFile) != .duplicateKey)
         #expect(code("x: {a: 1}\ny: {a: 1, b: {a: 2}}\n", .applyFile) == nil)
         #expect(code("a: 1\nb: a\n", .applyFile) == nil, "a value equal to a key is not a key")
+        #expect(code("&e level: strict\nrules: 1\n*e : advisory\n", .applyFile) == .duplicateKey, "an alias used as a key is that key")
+        #expect(code("rules: {&k max_position_weight: 0.1, *k : 0.5}\n", .applyFile) == .duplicateKey)
+        #expect(code("description: &k max_position_weight\nrules: {max_position_weight: 0.1, *k : 0.9}\n", .applyFile) == .duplicateKey)
+        #expect(code("description: \"a\\0b\"\n", .applyFile) == .nulCharacter)
         #expect(throws: YAMLInputError(.duplicateKey, "gives the key 'a' twice in one mapping; YAML would keep only the last (at line 3, column 1)")) {
             try YAMLInput.check("a: 1\nb: 2\na: 3\n", limits: .applyFile)
         }

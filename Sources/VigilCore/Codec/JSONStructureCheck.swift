@@ -1,13 +1,13 @@
-import Foundation
+public import Foundation
 
 /// What Foundation's `JSONDecoder` cannot say about well-formed JSON: a key given twice in one
 /// object (it silently keeps one of them, while the upstream system may have meant the other), and
 /// a number outside a 64-bit float (`1e400`, `1e-400`), which it reports only as "not valid
 /// JSON". Both come back as ``InputError``s naming the field. Run on the decoder's slow path only
 /// (the fast reader refuses both itself); malformed JSON is left for the decoder to report.
-enum JSONStructureCheck {
+public enum JSONStructureCheck {
     /// The first duplicate key or unrepresentable number in `payload`, or nil.
-    static func firstProblem(in payload: Data) -> InputError? {
+    public static func firstProblem(in payload: Data) -> InputError? {
         payload.withUnsafeBytes { raw in
             var scanner = Scanner(bytes: raw.bindMemory(to: UInt8.self))
             return scanner.run()

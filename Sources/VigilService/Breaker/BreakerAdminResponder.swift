@@ -111,6 +111,9 @@ struct BreakerAdminResponder {
     }
 
     private func decode(_ payload: Data) throws -> Request {
+        if let problem = JSONStructureCheck.firstProblem(in: payload) {
+            throw Failure(code: problem.code.rawValue, field: problem.field.isEmpty ? nil : problem.field, message: problem.message)
+        }
         do {
             return try JSONDecoder().decode(Request.self, from: payload)
         } catch let error as DecodingError {

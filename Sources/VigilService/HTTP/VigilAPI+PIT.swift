@@ -29,7 +29,8 @@ extension VigilAPI {
     /// `feature_name` may be left out; when given it must match the path.
     func putContract(_ feature: String, _ request: Request) async throws -> Response {
         try admin.authorize(request)
-        guard case .object(var fields)? = try? JSONDecoder().decode(JSONValue.self, from: try await body(request)) else {
+        let data = try await body(request)
+        guard case .object(var fields)? = try? JSONDecoder().decode(JSONValue.self, from: data) else {
             throw APIError(.badRequest, code: "malformed_json", "the body is not a JSON object")
         }
         if let named = fields["feature_name"], named != .string(feature) {

@@ -25,7 +25,8 @@ extension VigilAPI {
     /// policy (the default until one is stored), so a PUT replaces rather than creates.
     func putSLAPolicy(_ severity: Severity, _ request: Request) async throws -> Response {
         try admin.authorize(request)
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: try await body(request)) else {
+        let data = try await body(request)
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: data) else {
             throw APIError(.badRequest, code: "malformed_json", "the body is not JSON")
         }
         let policy: SLAPolicy

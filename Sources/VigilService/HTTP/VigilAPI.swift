@@ -53,10 +53,13 @@ struct VigilAPI: Sendable {
         if let alerts { registerAlerts(alerts, on: api) }
     }
 
-    /// Reads the body, answering 413 past the limit.
+    /// Reads the body, answering 413 past the limit, and 400 for a JSON key given twice or a number
+    /// beyond a Double (Foundation would silently keep one key, or call the number "not JSON").
     func body(_ request: Request) async throws -> Data {
         let buffer = try await request.body.collect(upTo: maxBodyBytes)
-        return Data(buffer.readableBytesView)
+        let data = Data(buffer.readableBytesView)
+        if let problem = JSONStructureCheck.firstProblem(in: data) { throw APIError(.badRequest, problem) }
+        return data
     }
 
     /// Runs a PostgreSQL call on the client's queue; a failing database is a 503, not a 500, and

@@ -41,6 +41,8 @@ private struct ShapeCount {
     private var deepest = 0
     private var open: [Open] = []
     private var anchors: [String: (nodes: Int, levels: Int, bytes: Int)] = [:]
+    /// The text of anchored scalars, so an alias used as a key (`*k : 0.5`) is checked as that key.
+    private var anchoredText: [String: String] = [:]
 
     mutating func count(_ event: LibYAMLEventReader.Event, limits: YAMLLimits) -> YAMLInputError? {
         let level = open.count + 1
@@ -48,10 +50,19 @@ private struct ShapeCount {
         switch event {
         case .documentStart:
             anchors = [:]
-        case .scalar(let anchor, let length, _):
+            anchoredText = [:]
+        case .scalar(let anchor, let length, let value):
+            // PostgreSQL text cannot hold U+0000 (YAML writes it "\0"): refuse it here, naming the
+            // line, rather than as a database error after everything else was checked.
+            if value.utf8.contains(0) {
+                return YAMLInputError(.nulCharacter, "holds a NUL character (\\0), which cannot be stored")
+            }
             nodes += 1
             bytes += length
-            if let anchor { anchors[anchor] = (1, 0, length) }
+            if let anchor {
+                anchors[anchor] = (1, 0, length)
+                anchoredText[anchor] = value
+            }
         case .alias(let anchor):
             guard limits.allowsAliases else {
                 return YAMLInputError(.aliasRefused, "uses the alias *\(anchor.prefix(40)), and this file may not use aliases")
@@ -95,7 +106,16 @@ private struct ShapeCount {
         default: return nil
         }
         defer { open[last].expectingKey.toggle() }
-        guard open[last].expectingKey, case .scalar(_, _, let key) = event, key != "<<" else { return nil }
+        guard open[last].expectingKey else { return nil }
+        let key: String
+        switch event {
+        case .scalar(_, _, let value): key = value
+        case .alias(let anchor):
+            guard let value = anchoredText[anchor] else { return nil }
+            key = value
+        default: return nil
+        }
+        guard key != "<<" else { return nil }
         guard open[last].keys.insert(key).inserted else {
             return YAMLInputError(.duplicateKey, "gives the key '\(key.prefix(60))' twice in one mapping; YAML would keep only the last")
         }

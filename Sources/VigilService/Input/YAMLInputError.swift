@@ -17,6 +17,8 @@ public struct YAMLInputError: Error, Sendable, Equatable, CustomStringConvertibl
         case aliasRefused
         /// A mapping gives the same key twice (YAML would silently keep the last).
         case duplicateKey
+        /// A scalar holds U+0000, which no PostgreSQL text column can store.
+        case nulCharacter
     }
 
     /// What kind of problem it is.
