@@ -48,17 +48,40 @@ struct SLATimerLoop {
         let monitor = engine.monitor()
         let firings = try monitor.claimDue(lease: configuration.timerLease, limit: configuration.timerBatch)
         guard !firings.isEmpty else { return 0 }
+        try fire(firings, monitor: monitor)
+        logger.debug("SLA timers fired", metadata: ["count": "\(firings.count)"])
+        return firings.count
+    }
+
+    /// Writes, publishes and completes `firings`. When PostgreSQL refuses a value in the group
+    /// (dispatch state stored before input checks refused it, e.g. a NUL in its region), the group
+    /// is fired in halves, and a firing refused on its own is dropped: completed without effect,
+    /// logged and counted as `sla_timer_rejected`. Retrying it would fail the same way for ever and
+    /// hold back every other due timer.
+    private func fire(_ firings: [SLAFiring], monitor: SLAMonitor) throws {
         var outbound = try firings.flatMap { try engine.factory.events(for: $0) }
-        outbound += try database.withConnection { connection in
-            try connection.transaction { connection in
-                try writer.write(firings, on: connection)
-                return try engine.respond(to: firings, on: connection)
+        do {
+            outbound += try database.withConnection { connection in
+                try connection.transaction { connection in
+                    try writer.write(firings, on: connection)
+                    return try engine.respond(to: firings, on: connection)
+                }
             }
+        } catch let error as PostgresError where error.isDataRejection {
+            guard firings.count > 1 else {
+                metrics.error("sla_timer_rejected")
+                logger.error("SLA timer dropped: PostgreSQL refuses its values", metadata: [
+                    "dispatch_id": "\(firings[0].dispatchID.debugDescription)", "stage": "\(firings[0].stage.rawValue)", "error": "\(error)"])
+                try monitor.complete(firings)
+                return
+            }
+            let middle = firings.count / 2
+            try fire(Array(firings[..<middle]), monitor: monitor)
+            try fire(Array(firings[middle...]), monitor: monitor)
+            return
         }
         try publisher.publishBatch(outbound.map(OutboundMessage.init), timeout: EventPublishing.timeout)
         try monitor.complete(firings)
         engine.count(firings, metrics: metrics)
-        logger.debug("SLA timers fired", metadata: ["count": "\(firings.count)"])
-        return firings.count
     }
 }
