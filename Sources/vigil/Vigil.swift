@@ -88,7 +88,8 @@ func makeLogger(_ configuration: VigilConfiguration) -> Logger {
     LoggingSystem.bootstrap { label in
         var handler = StreamLogHandler.standardError(label: label)
         handler.logLevel = level
-        return handler
+        // Inputs reach log messages and metadata: a newline in one must not print a forged line.
+        return EscapingLogHandler(handler)
     }
     var logger = Logger(label: "vigil")
     logger[metadataKey: "instance"] = "\(configuration.instanceID)"
