@@ -113,6 +113,12 @@ struct APIValidateAndViolationTests {
             #expect(try await server.send("GET", "/api/v1/policies").status == 200)
             #expect(try await server.send("GET", "/metrics?name[]=x").status == 200)
             #expect(try await server.send("GET", "/api/v1/nope?x=1").status == 404)
+            // A NUL in a path or query value is named, not passed to PostgreSQL.
+            for (path, field) in [("/api/v1/violations?decision_id=%00", "decision_id"), ("/api/v1/policies/a%00b", "name"),
+                                  ("/api/v1/contracts/%00", "feature"), ("/api/v1/incidents/%00", "id")] {
+                let reply = try await server.send("GET", path, token: APITestServer.adminToken)
+                #expect(reply.status == 400 && reply.error["field"] as? String == field, "\(path): \(reply.text)")
+            }
         }
     }
 }

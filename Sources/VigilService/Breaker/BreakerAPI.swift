@@ -129,9 +129,6 @@ struct BreakerAPI: Sendable {
     }
 
     static func parameter(_ context: BasicRequestContext, _ name: String) throws(APIError) -> String {
-        guard let raw = context.parameters.get(name) else { throw APIError.badParameter(name, "is required") }
-        let value = raw.removingPercentEncoding ?? raw
-        guard !value.isEmpty, value.count <= 300 else { throw APIError.badParameter(name, "must be 1 to 300 characters") }
-        return value
+        try PathParameter.value(context, name, maxLength: 300)
     }
 }

@@ -20,6 +20,7 @@ struct FilterQuery {
         // Hummingbird has already percent-decoded query values.
         guard let value = query.get(name) else { return nil }
         guard !value.isEmpty, value.count <= 100 else { throw APIError.badParameter(name, "must be 1 to 100 characters") }
+        try PathParameter.refuseControlCharacters(value, name)
         return value
     }
 
@@ -58,5 +59,23 @@ struct FilterQuery {
         guard let value = try text(name) else { return nil }
         guard let cursor = ViolationCursor(token: value) else { throw APIError.badParameter(name, "is not a cursor returned as next_cursor") }
         return cursor
+    }
+}
+
+/// A value from the request path (`/policies/{name}`): percent-decoded, 1 to `maxLength`
+/// characters, without control characters (a NUL could not even be looked up in PostgreSQL).
+enum PathParameter {
+    static func value(_ context: BasicRequestContext, _ name: String, maxLength: Int) throws(APIError) -> String {
+        guard let raw = context.parameters.get(name) else { throw APIError.badParameter(name, "is required") }
+        let value = raw.removingPercentEncoding ?? raw
+        guard !value.isEmpty, value.count <= maxLength else { throw APIError.badParameter(name, "must be 1 to \(maxLength) characters") }
+        try refuseControlCharacters(value, name)
+        return value
+    }
+
+    static func refuseControlCharacters(_ value: String, _ name: String) throws(APIError) {
+        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw APIError.badParameter(name, "must not contain control characters")
+        }
     }
 }

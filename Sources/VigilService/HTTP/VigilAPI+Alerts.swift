@@ -133,10 +133,7 @@ extension VigilAPI {
     }
 
     static func pathValue(_ context: BasicRequestContext, _ name: String) throws(APIError) -> String {
-        guard let raw = context.parameters.get(name) else { throw APIError.badParameter(name, "is required") }
-        let value = raw.removingPercentEncoding ?? raw
-        guard !value.isEmpty, value.count <= 128 else { throw APIError.badParameter(name, "must be 1 to 128 characters") }
-        return value
+        try PathParameter.value(context, name, maxLength: 128)
     }
 
     static func missing(_ what: String, _ id: String) -> APIError {

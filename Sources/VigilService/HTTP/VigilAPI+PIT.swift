@@ -65,10 +65,7 @@ extension VigilAPI {
     }
 
     private static func feature(_ context: BasicRequestContext) throws(APIError) -> String {
-        guard let raw = context.parameters.get("feature") else { throw APIError.badParameter("feature", "is required") }
-        let name = raw.removingPercentEncoding ?? raw
-        guard !name.isEmpty, name.count <= 100 else { throw APIError.badParameter("feature", "must be 1 to 100 characters") }
-        return name
+        try PathParameter.value(context, "feature", maxLength: 100)
     }
 
     static let pitParameters: Set<String> = ["service_name", "feature_name", "entity_id", "violation_type", "severity", "since",

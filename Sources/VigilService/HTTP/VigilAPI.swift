@@ -77,10 +77,7 @@ struct VigilAPI: Sendable {
     }
 
     private static func name(_ context: BasicRequestContext) throws(APIError) -> String {
-        guard let raw = context.parameters.get("name") else { throw APIError.badParameter("name", "is required") }
-        let name = raw.removingPercentEncoding ?? raw
-        guard !name.isEmpty, name.count <= 100 else { throw APIError.badParameter("name", "must be 1 to 100 characters") }
-        return name
+        try PathParameter.value(context, "name", maxLength: 100)
     }
 
     /// Stops the validation threads.
