@@ -76,15 +76,20 @@ struct BreakerRedisTests {
 
 @Suite("Enforcement responder with Redis and PostgreSQL", .serialized)
 struct EnforcementResponderTests {
-    @Test func tenMediumTripOnceWithRowsAndIncidentAndRedeliveryChangesNothing() throws {
+    /// A responder over the test Redis (a key prefix of its own) and a manual clock; close the client.
+    static func responder(alerts: any AlertSink) throws -> (RedisClient, ManualClock, EnforcementResponder) {
         try APITestServer.migrate()
         let client = try BreakerRedisTests.redis()
-        defer { client.close() }
         let prefix = BreakerRedisTests.prefix()
         let clock = ManualClock(Date())
         let engine = EnforcementEngine(policy: EnforcementPolicy(), windows: RedisViolationWindowStore(client: client, keyPrefix: prefix),
                                        breakers: RedisBreakerStore(client: client, keyPrefix: prefix))
-        let responder = EnforcementResponder(engine: engine, alerts: NoResponse(), clock: clock)
+        return (client, clock, EnforcementResponder(engine: engine, alerts: alerts, clock: clock))
+    }
+
+    @Test func tenMediumTripOnceWithRowsAndIncidentAndRedeliveryChangesNothing() throws {
+        let (client, clock, responder) = try Self.responder(alerts: NoResponse())
+        defer { client.close() }
         let service = "svc-\(TestStack.uniqueToken())"
         let batch = (0..<10).map {
             DetectedViolation(id: "\(service)-v\($0)", domain: .reported, violationType: "ARRIVAL_DELAY", severity: .medium,
@@ -127,15 +132,9 @@ private struct Rollback: Error {}
 extension EnforcementResponderTests {
     @Test("a batch whose transaction was rolled back gets its actions and alerts when redelivered, and only once")
     func aRolledBackBatchIsRespondedToAgain() throws {
-        try APITestServer.migrate()
-        let client = try BreakerRedisTests.redis()
-        defer { client.close() }
-        let prefix = BreakerRedisTests.prefix()
-        let clock = ManualClock(Date())
-        let engine = EnforcementEngine(policy: EnforcementPolicy(), windows: RedisViolationWindowStore(client: client, keyPrefix: prefix),
-                                       breakers: RedisBreakerStore(client: client, keyPrefix: prefix))
         let alerts = RecordingAlerts()
-        let responder = EnforcementResponder(engine: engine, alerts: alerts, clock: clock)
+        let (client, clock, responder) = try Self.responder(alerts: alerts)
+        defer { client.close() }
         let service = "svc-\(TestStack.uniqueToken())"
         let batch = (0..<3).map {
             DetectedViolation(id: "\(service)-v\($0)", domain: .reported, violationType: "ARRIVAL_DELAY", severity: .medium,
