@@ -111,6 +111,9 @@ struct InputDecoderTests {
         #expect(JSONStructureCheck.firstProblem(in: Data(#"{"a":[{"k":1,"k":2}]}"#.utf8))?.field == "a[0].k")
         #expect(JSONStructureCheck.firstProblem(in: Data(#"{"a":[1,2,1e999]}"#.utf8))?.field == "a[2]")
         #expect(JSONStructureCheck.firstProblem(in: Data(#"{"a":[1,"#.utf8)) == nil)
+        let deep = JSONStructureCheck.firstProblem(in: Data(("{\"x\":" + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "}").utf8))
+        #expect(deep?.code == .tooLarge && deep?.field.hasPrefix("x[0][0]") == true && deep?.message.contains("512") == true)
+        #expect(JSONStructureCheck.firstProblem(in: Data(("{\"x\":" + String(repeating: "[", count: 500) + String(repeating: "]", count: 500) + "}").utf8)) == nil)
     }
 
     @Test func nulEscapeScan() {

@@ -1,9 +1,9 @@
 public import Foundation
 
 /// What Foundation's `JSONDecoder` cannot say about well-formed JSON: a key given twice in one
-/// object (it silently keeps one of them, while the upstream system may have meant the other), and
-/// a number outside a 64-bit float (`1e400`, `1e-400`), which it reports only as "not valid
-/// JSON". Both come back as ``InputError``s naming the field. Run on the decoder's slow path only
+/// object (it silently keeps one of them, while the upstream system may have meant the other), a
+/// number outside a 64-bit float (`1e400`, `1e-400`), and nesting deeper than the 512 levels it
+/// reads, both of which it reports only as "not valid JSON". Both come back as ``InputError``s naming the field. Run on the decoder's slow path only
 /// (the fast reader refuses both itself); malformed JSON is left for the decoder to report.
 public enum JSONStructureCheck {
     /// The first duplicate key or unrepresentable number in `payload`, or nil.
@@ -37,6 +37,10 @@ public enum JSONStructureCheck {
                 if expectingValue {
                     switch byte {
                     case UInt8(ascii: "{"), UInt8(ascii: "["):
+                        // Foundation's decoder stops at 512 levels and calls the input "not valid JSON".
+                        guard stack.count < Self.maxDepth else {
+                            return InputError(.tooLarge, field: path(), "nests arrays and objects more than \(Self.maxDepth) levels deep")
+                        }
                         position += 1
                         skipWhitespace()
                         let closing = byte == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
@@ -151,6 +155,9 @@ public enum JSONStructureCheck {
             }
             return out
         }
+
+        /// The deepest nesting Foundation's JSON decoder reads.
+        static let maxDepth = 512
 
         static func isNumberByte(_ byte: UInt8) -> Bool {
             (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+")
