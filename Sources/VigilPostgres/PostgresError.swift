@@ -60,6 +60,12 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         return sqlState.hasPrefix("22") || sqlState == "23502" || sqlState == "23514"
     }
 
+    /// The server's message with its SQLSTATE, e.g. `parameter 6 contains a NUL character
+    /// (SQLSTATE 22021)`: how a refused value is reported to the client that sent it.
+    public var messageWithState: String {
+        message + (sqlState.map { " (SQLSTATE \($0))" } ?? "")
+    }
+
     /// One line for logs, e.g. `PostgresError(query, sqlState 23505): duplicate key value ...`.
     public var description: String {
         var head = "PostgresError(\(code)"

@@ -59,7 +59,8 @@ struct BreakerAdminResponder {
             case let known as Failure:
                 failure = known
             case let postgres as PostgresError where postgres.isDataRejection:
-                failure = Failure(code: "invalid_value", message: "the database cannot store a value of this request: \(postgres.message)")
+                let refused = APIError.refusedValue(postgres).reply.error
+                failure = Failure(code: refused.code, message: refused.message)
             default:
                 logger.warning("admin request failed", metadata: ["error": "\(error)"])
                 failure = Failure(code: "unavailable", message: "the admin action could not complete; retry")

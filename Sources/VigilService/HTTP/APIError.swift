@@ -1,5 +1,6 @@
 import Hummingbird
 import VigilCore
+import VigilPostgres
 
 /// A failure answered with a status and the JSON error body shared with request-reply:
 /// `{"error":{"code","field","message"}}`. `field` names the offending body field, query
@@ -26,6 +27,12 @@ struct APIError: Error, Sendable {
     /// A query parameter or path value that cannot be used.
     static func badParameter(_ name: String, _ message: String) -> APIError {
         APIError(.badRequest, code: "invalid_parameter", field: name, message)
+    }
+
+    /// A value of the request the database refuses to store (a NUL character, a year it has no
+    /// room for): the client's error, which retrying will not mend.
+    static func refusedValue(_ error: PostgresError) -> APIError {
+        APIError(.badRequest, code: "invalid_value", "the database cannot store a value of this request: \(error.messageWithState)")
     }
 
     /// A server the request needs did not answer; the client may retry.

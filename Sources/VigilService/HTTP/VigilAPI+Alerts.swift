@@ -116,7 +116,7 @@ extension VigilAPI {
         } catch let error as AlertingError {
             throw APIError(.conflict, code: "invalid_transition", field: error.field, error.message)
         } catch let error as PostgresError where error.isDataRejection {
-            throw APIError(.badRequest, code: "invalid_value", "the database cannot store a value of this request: \(error.message)")
+            throw APIError.refusedValue(error)
         } catch is PostgresError {
             throw APIError.unavailable("the alert database")
         } catch is RedisError {

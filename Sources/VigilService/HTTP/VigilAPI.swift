@@ -69,7 +69,7 @@ struct VigilAPI: Sendable {
             return try await database.withConnection(body)
         } catch let error as PostgresError where error.isDataRejection {
             logger.notice("database refused a value of the request", metadata: ["error": "\(error)"])
-            throw APIError(.badRequest, code: "invalid_value", "the database cannot store a value of this request: \(error.message)")
+            throw APIError.refusedValue(error)
         } catch let error as PostgresError {
             logger.warning("database call failed", metadata: ["error": "\(error)"])
             throw APIError.unavailable("the policy database")

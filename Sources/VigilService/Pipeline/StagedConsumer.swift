@@ -308,8 +308,7 @@ struct StagedConsumer<Stages: BatchStages> {
 
     private func setAside(_ message: JetStreamMessage, _ rejection: PostgresError) throws {
         let input = InboundMessage(message)
-        let error = InputError(.rejectedByDatabase, "PostgreSQL refused to store its effects: \(rejection.message)"
-                               + (rejection.sqlState.map { " (SQLSTATE \($0))" } ?? ""))
+        let error = InputError(.rejectedByDatabase, "PostgreSQL refused to store its effects: \(rejection.messageWithState)")
         let event = try stages.deadLetter(input, error)
         try stages.publisher.publishBatch([OutboundMessage(event)], timeout: EventPublishing.timeout)
         metrics.error(InputError.Code.rejectedByDatabase.rawValue)

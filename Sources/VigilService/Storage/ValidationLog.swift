@@ -98,8 +98,7 @@ public final class ValidationLog: Sendable {
     /// request is at fault and retrying will not help); anything else is the log being unavailable.
     private func failure(_ error: any Error, rows: Int) -> any Error {
         if let postgres = error as? PostgresError, postgres.isDataRejection, rows == 1 {
-            return InputError(.rejectedByDatabase, "PostgreSQL refused to store this validation: \(postgres.message)"
-                              + (postgres.sqlState.map { " (SQLSTATE \($0))" } ?? ""))
+            return InputError(.rejectedByDatabase, "PostgreSQL refused to store this validation: \(postgres.messageWithState)")
         }
         logger.error("decision log commit failed", metadata: ["rows": "\(rows)", "error": "\(error)"])
         return ValidationLogError(message: "the decision log could not be written: \(error)")
