@@ -83,6 +83,10 @@ struct FastFeatureWriteReaderTests {
                 agree(FastInputReaderTests.replacingFirstValue(of: key, in: text, with: "\"zz\",\"\(key)\":1"), "duplicate \(key)")
             }
         }
+        // A repeated unknown key sends the write down the slow path, which refuses it by name.
+        let twice = Self.write.replacingOccurrences(of: "\"version\":", with: "\"x_a\":1,\"x_a\":1,\"version\":")
+        #expect(!agree(twice, "unknown key twice"))
+        #expect(outcome(Data(twice.utf8), fast: true) == .failure(InputError(.invalidValue, field: "x_a", "is given twice in the same object; a key may appear once")))
     }
 
     @Test func truncationsAndByteMutationsAgree() {

@@ -75,6 +75,16 @@ struct FastInputReaderTests {
         }
         agree(#"{"decision":{},"specversion":"1.0"}"#, "specversion without data")
         agree(#"{"specversion":"1.0","data":{},"specversion":"1.0"}"#, "duplicate specversion")
+        // Unknown keys repeated, at any depth: the fast reader bails and both paths refuse alike.
+        for (label, text) in [
+            ("unknown twice", Self.request.replacingOccurrences(of: "\"strategy\":", with: "\"x_a\":1,\"x_a\":2,\"strategy\":")),
+            ("nested unknown twice", Self.request.replacingOccurrences(of: "\"strategy\":", with: "\"x_a\":{\"b\":[{\"c\":1,\"c\":1}]},\"strategy\":")),
+            ("envelope attribute twice", Self.envelope.replacingOccurrences(of: "\"type\":\"decision\",", with: "\"type\":\"decision\",\"type\":\"x\",")),
+            ("top-level unknown twice", #"{"x":1,"x":2}"#),
+        ] {
+            #expect(!agree(text, label), "\(label)")
+        }
+        #expect(agree(Self.request.replacingOccurrences(of: "\"strategy\":", with: "\"x_a\":1,\"x_b\":2,\"strategy\":"), "two unknown keys"))
     }
 
     @Test func truncationsAndByteMutationsAgree() {

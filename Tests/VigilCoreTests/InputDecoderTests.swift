@@ -116,6 +116,45 @@ struct InputDecoderTests {
         #expect(JSONStructureCheck.firstProblem(in: Data(("{\"x\":" + String(repeating: "[", count: 500) + String(repeating: "]", count: 500) + "}").utf8)) == nil)
     }
 
+    @Test("a string breaking RFC 8259 is refused naming its field, even in a field Vigil ignores")
+    func invalidStringsAreNamed() throws {
+        func with(_ member: String) -> String {
+            Fixtures.requestJSON.replacingOccurrences(of: "{\"decision\":{", with: "{\"decision\":{\(member),")
+        }
+        for (member, field, words) in [
+            (#""x_note":"a\qb""#, "decision.x_note", "invalid escape \\q"),
+            (#""strategy":"a\qb""#, "decision.strategy", "invalid escape \\q"),
+            (#""x_note":"\u12""#, "decision.x_note", "four hexadecimal digits"),
+            (#""x_note":"\ud800""#, "decision.x_note", "lone UTF-16 surrogate"),
+            (#""x_note":"\udc00x""#, "decision.x_note", "lone UTF-16 surrogate"),
+            (#""x_note":"\ud800\n""#, "decision.x_note", "lone UTF-16 surrogate"),
+            ("\"x_note\":\"a\tb\"", "decision.x_note", "control character 0x09"),
+            (#""x_\q":1"#, "decision", "a key has an invalid escape"),
+            (#""x_ok":1,"x_\q":1"#, "decision", "a key has an invalid escape"),
+        ] {
+            let failure = try #require(error(with(member)), "\(member)")
+            #expect(failure.code == .malformedJSON, "\(member)")
+            #expect(failure.field == field, "\(member)")
+            #expect(failure.message.contains(words), "\(member): \(failure.message)")
+        }
+        // Every escape JSON allows, a surrogate pair among them, still decodes.
+        let valid = with(#""strategy":"\"\\\/\b\f\n\r\t\u0041\ud83d\ude00""#)
+        #expect(error(valid) == nil)
+        #expect(try decoder.decode(PolicyValidationRequest.self, from: Fixtures.json(valid)).decision.strategy == "\"\\/\u{8}\u{c}\n\r\tA😀")
+    }
+
+    @Test("an unknown key given twice is refused like a known one, on the fast path as on the slow one")
+    func duplicateUnknownKeysAreNamed() throws {
+        let twice = try #require(error(Fixtures.requestJSON.replacingOccurrences(of: "{\"decision\":{", with: "{\"decision\":{\"x_a\":1,\"x_a\":2,")))
+        #expect(twice.code == .invalidValue && twice.field == "decision.x_a" && twice.message.contains("twice"))
+        let nested = try #require(error(Fixtures.requestJSON.replacingOccurrences(of: "{\"decision\":{", with: "{\"decision\":{\"x_a\":{\"k\":[{\"b\":1,\"b\":2}]},")))
+        #expect(nested.field == "decision.x_a.k[0].b")
+        let envelope = #"{"specversion":"1.0","id":"e1","source":"/s","id":"e2","type":"t","data":"# + Fixtures.requestJSON + "}"
+        #expect(try #require(error(envelope)).field == "id")
+        // Different unknown keys, and the same key in sibling objects, are fine.
+        #expect(error(Fixtures.requestJSON.replacingOccurrences(of: "{\"decision\":{", with: "{\"decision\":{\"x_a\":{\"b\":1},\"x_b\":{\"b\":1},")) == nil)
+    }
+
     @Test func nulEscapeScan() {
         #expect(NULCharacter.isEscaped(in: Data(#"{"a":"x\u0000"}"#.utf8)))
         #expect(!NULCharacter.isEscaped(in: Data(#"{"a":"x\\u0000"}"#.utf8)))

@@ -61,6 +61,9 @@ struct APIPolicyTests {
             // A key given twice is refused naming it, not resolved silently to one of the values.
             let twice = try await server.send("PUT", path, body: Data(#"{"policy_type":"POSITION_LIMIT","enforcement_level":"strict","rules":{"max_position_weight":0.1},"enforcement_level":"advisory"}"#.utf8), token: token)
             #expect(twice.status == 400 && twice.error["field"] as? String == "enforcement_level", "\(twice.error)")
+            let badEscape = try await server.send("PUT", path, body: Data(#"{"policy_type":"POSITION_LIMIT","rules":{"max_position_weight":0.1},"x_note":"a\qb"}"#.utf8), token: token)
+            #expect(badEscape.status == 400 && badEscape.error["code"] as? String == "malformed_json"
+                && badEscape.error["field"] as? String == "x_note", "\(badEscape.error)")
             let emptyScope = try await server.send("PUT", path, json: ["policy_type": "POSITION_LIMIT", "rules": ["max_position_weight": 0.1],
                                                                         "portfolio_ids": ["p1", ""]], token: token)
             #expect(emptyScope.status == 400 && emptyScope.error["field"] as? String == "portfolio_ids[1]", "\(emptyScope.error)")

@@ -5,20 +5,43 @@ import Foundation
 /// input is decoded by Foundation (the reference), which also produces every error.
 ///
 /// Rules shared with Foundation: unknown keys are ignored; `null` or a missing key makes an
-/// optional field nil. Duplicate keys: Foundation keeps the first occurrence; the fast reader
-/// bails on a repeated known key, so Foundation's rule applies unchanged.
+/// optional field nil. Duplicate keys, known or not, make the fast reader bail; the slow path
+/// refuses them naming the key (``JSONStructureCheck``).
 protocol FastReadable: ValidatedInput {
     /// Reads one value at the reader's position.
     static func read(_ reader: inout JSONByteReader) throws(FastPathBail) -> Self
 }
 
-/// Tracks which known keys an object has had, to bail on a repeated one.
+/// Tracks the keys an object has had, to bail on a repeated one: known keys by bit, unknown ones
+/// by their bytes (the slow path's ``JSONStructureCheck`` then names the key). Without this, a
+/// repeated unknown key would be accepted here but refused when anything else in the same
+/// document sends it down the slow path.
 struct SeenKeys {
     private var mask: UInt16 = 0
+    private var unknown: [UnsafeBufferPointer<UInt8>] = []
+
+    /// More unknown keys than this in one object are left to the slow path.
+    static let maxUnknown = 32
+
     mutating func mark(_ bit: Int) throws(FastPathBail) {
         let flag: UInt16 = 1 << UInt16(bit)
         guard mask & flag == 0 else { throw FastPathBail() }
         mask |= flag
+    }
+
+    /// Records an unknown key, bailing when it was seen before in this object.
+    mutating func markUnknown(_ key: UnsafeBufferPointer<UInt8>) throws(FastPathBail) {
+        guard unknown.count < Self.maxUnknown else { throw FastPathBail() }
+        for earlier in unknown where earlier.count == key.count {
+            if key.isEmpty || memcmp(earlier.baseAddress!, key.baseAddress!, key.count) == 0 { throw FastPathBail() }
+        }
+        unknown.append(key)
+    }
+
+    /// Records an unknown key and skips its value.
+    mutating func skip(_ key: UnsafeBufferPointer<UInt8>, _ reader: inout JSONByteReader) throws(FastPathBail) {
+        try markUnknown(key)
+        try reader.skipValue()
     }
 }
 
@@ -70,7 +93,7 @@ extension Order {
             else if keyIs(key, "sector") { try seen.mark(4); sector = try reader.optionalString() }
             else if keyIs(key, "asset_class") { try seen.mark(5); assetClass = try reader.optionalString() }
             else if keyIs(key, "country") { try seen.mark(6); country = try reader.optionalString() }
-            else { try reader.skipValue() }
+            else { try seen.skip(key, &reader) }
         }
         return Order(symbol: try reader.required(symbol), side: try reader.required(side), quantity: try reader.required(quantity),
                      price: try reader.required(price), sector: sector, assetClass: assetClass, country: country)
@@ -89,7 +112,7 @@ extension Position {
             else if keyIs(key, "sector") { try seen.mark(3); sector = try reader.optionalString() }
             else if keyIs(key, "asset_class") { try seen.mark(4); assetClass = try reader.optionalString() }
             else if keyIs(key, "country") { try seen.mark(5); country = try reader.optionalString() }
-            else { try reader.skipValue() }
+            else { try seen.skip(key, &reader) }
         }
         return Position(symbol: try reader.required(symbol), quantity: try reader.required(quantity), price: try reader.required(price),
                         sector: sector, assetClass: assetClass, country: country)
@@ -115,7 +138,7 @@ extension TradingDecision: FastReadable {
             }
             else if keyIs(key, "strategy") { try seen.mark(4); strategy = try reader.optionalString() }
             else if keyIs(key, "features_used") { try seen.mark(5); features = try reader.optionalStrings() }
-            else { try reader.skipValue() }
+            else { try seen.skip(key, &reader) }
         }
         return TradingDecision(decisionID: try reader.required(decisionID), portfolioID: try reader.required(portfolioID),
                                timestamp: try reader.required(timestamp), orders: try reader.required(orders),
@@ -140,7 +163,7 @@ extension PortfolioState: FastReadable {
                 positions = list
             }
             else if keyIs(key, "as_of") { try seen.mark(4); asOf = try reader.timestamp() }
-            else { try reader.skipValue() }
+            else { try seen.skip(key, &reader) }
         }
         return PortfolioState(portfolioID: try reader.required(portfolioID), nav: try reader.required(nav), cash: try reader.required(cash),
                               positions: try reader.required(positions), asOf: try reader.required(asOf))
@@ -156,7 +179,7 @@ extension PolicyValidationRequest: FastReadable {
             if keyIs(key, "decision") { try seen.mark(0); decision = try TradingDecision.read(&reader) }
             else if keyIs(key, "portfolio_state") { try seen.mark(1); state = try reader.consumeNull() ? nil : try PortfolioState.read(&reader) }
             else if keyIs(key, "applicable_policies") { try seen.mark(2); applicable = try reader.optionalStrings() }
-            else { try reader.skipValue() }
+            else { try seen.skip(key, &reader) }
         }
         return PolicyValidationRequest(decision: try reader.required(decision), portfolioState: state, applicablePolicies: applicable)
     }

@@ -44,6 +44,7 @@ extension InputDecoder {
             if keyIs(key, "specversion") { try seen.mark(0); version = reader.position }
             else if keyIs(key, "datacontenttype") { try seen.mark(1); contentType = reader.position }
             else if keyIs(key, "data") { try seen.mark(2); data = reader.position }
+            else { try seen.markUnknown(key) }
             try reader.skipValue()
         }
         reader.skipWhitespace()

@@ -82,8 +82,9 @@ public struct InputDecoder: Sendable {
                 // The fast reader bails on every escape, so only this path can meet one.
                 throw NULCharacter.inputError(for: payload)
             } else if let problem = JSONStructureCheck.firstProblem(in: payload) {
-                // A duplicate key or a number beyond a Double, which Foundation would keep silently
-                // or call "not valid JSON" (the fast reader refuses both by bailing to here).
+                // A duplicate key, a number beyond a Double or a string breaking RFC 8259, which
+                // Foundation would keep silently or call "not valid JSON" (the fast reader bails on
+                // all of them, so they are judged here).
                 throw problem
             } else if Self.mayBeCloudEvent(payload) {
                 value = try decodeEnvelope(type, from: payload)

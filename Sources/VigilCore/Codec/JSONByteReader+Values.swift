@@ -128,14 +128,19 @@ extension JSONByteReader {
         }
     }
 
-    /// Consumes any JSON value, checking its grammar; bails on escapes, non-ASCII text and depth.
+    /// Consumes any JSON value, checking its grammar; bails on escapes, non-ASCII text, depth and
+    /// a key repeated in one object.
     mutating func skipValue(depth: Int = 0) throws(FastPathBail) {
         guard depth < Self.maxSkipDepth else { throw FastPathBail() }
         switch try peek() {
         case UInt8(ascii: "\""):
             _ = try rawString(allowNonASCII: false)
         case UInt8(ascii: "{"):
-            try forEachMember { (reader: inout JSONByteReader, _) throws(FastPathBail) in try reader.skipValue(depth: depth + 1) }
+            var seen = SeenKeys()
+            try forEachMember { (reader: inout JSONByteReader, key) throws(FastPathBail) in
+                try seen.markUnknown(key)
+                try reader.skipValue(depth: depth + 1)
+            }
         case UInt8(ascii: "["):
             try forEachElement { (reader: inout JSONByteReader) throws(FastPathBail) in try reader.skipValue(depth: depth + 1) }
         case UInt8(ascii: "t"):

@@ -27,7 +27,7 @@ extension FeatureWrite: FastReadable {
             else if keyIs(key, "version") { try seen.mark(7); version = try reader.integer() }
             else if keyIs(key, "is_revision") { try seen.mark(8); isRevision = try reader.bool() }
             else if keyIs(key, "service_name") { try seen.mark(9); serviceName = try reader.string() }
-            else { try reader.skipValue() }
+            else { try seen.skip(key, &reader) }
         }
         return FeatureWrite(featureName: try reader.required(featureName), entityID: try reader.required(entityID),
                             value: try reader.required(value), eventTimestamp: try reader.required(eventTimestamp),

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Yams
 
 /// The one way Vigil reads an operator-supplied YAML or JSON file (policy, contract and SLA policy
