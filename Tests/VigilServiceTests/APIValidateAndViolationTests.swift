@@ -119,6 +119,11 @@ struct APIValidateAndViolationTests {
                 let reply = try await server.send("GET", path, token: APITestServer.adminToken)
                 #expect(reply.status == 400 && reply.error["field"] as? String == field, "\(path): \(reply.text)")
             }
+            // An escape that is not UTF-8 is refused, not kept as the literal text "%FF".
+            let notUTF8 = try await server.send("PUT", "/api/v1/policies/a%FF", json: ["policy_type": "POSITION_LIMIT", "rules": ["max_position_weight": 0.1]],
+                                                token: APITestServer.adminToken)
+            #expect(notUTF8.status == 400 && notUTF8.error["field"] as? String == "name" && notUTF8.text.contains("UTF-8"), "\(notUTF8.text)")
+            #expect(try await server.send("GET", "/api/v1/policies/a%2Fb%25").status == 404)
         }
     }
 }

@@ -67,7 +67,9 @@ struct FilterQuery {
 enum PathParameter {
     static func value(_ context: BasicRequestContext, _ name: String, maxLength: Int) throws(APIError) -> String {
         guard let raw = context.parameters.get(name) else { throw APIError.badParameter(name, "is required") }
-        let value = raw.removingPercentEncoding ?? raw
+        // The router hands over the raw segment; `%FF` and other escapes that are not UTF-8 are
+        // refused rather than kept as literal text (a policy named "%FF" was stored that way).
+        guard let value = raw.removingPercentEncoding else { throw APIError.badParameter(name, "is not valid percent-encoded UTF-8") }
         guard !value.isEmpty, value.count <= maxLength else { throw APIError.badParameter(name, "must be 1 to \(maxLength) characters") }
         try refuseControlCharacters(value, name)
         return value
