@@ -91,10 +91,13 @@ public enum VigilRuntime {
             address: try HTTPAddress(configuration.http.address, key: "http.addr"), metrics: metrics,
             checks: connections.readinessChecks, api: api, logger: logger)
 
+        // Stopped in reverse order: the listener and alert admin first, then every stream pipeline
+        // and loop together, then the request-reply subscriptions they share the decision log
+        // with, the decision log itself, and the policy reload last.
+        let pipelinesAndLoops = ConcurrentServices(services: [workers, portfolioWorker] + pit + breaker.services + (sla?.services ?? []))
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: policyLoop), .init(service: logLoop), .init(service: subscriptions),
-                       .init(service: workers), .init(service: portfolioWorker)] + pit.map { .init(service: $0) } + breaker.services.map { .init(service: $0) }
-                + (sla?.services ?? []).map { .init(service: $0) } + [.init(service: alerting.loop), .init(service: alerting.admin), .init(service: http)],
+                       .init(service: pipelinesAndLoops), .init(service: alerting.loop), .init(service: alerting.admin), .init(service: http)],
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
         logger.info("vigil started", metadata: ["instance": "\(configuration.instanceID)", "http": "\(configuration.http.address)"])
         do {
