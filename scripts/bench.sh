@@ -6,11 +6,14 @@
 #   3. vigil-bench validate-rr   request-reply latency, 1 and 8 requesters
 #   4. vigil-bench pit           feature writes paced at 5,000/s and at max rate: write → violation
 #                                event and write → breaker-trip latency (it resets what it trips)
+#   5. vigil-bench echo + e2e    the same e2e runs with `vigil run` replaced by an echo that only
+#                                pulls, publishes a minimal event and acks: the floor this machine's
+#                                NATS path sets, whatever Vigil does
 # and stops everything it started. Results go to stdout and .vigil/bench/*.txt.
 #
 #   scripts/bench.sh                  everything with defaults (about 2 minutes after the build)
 #   BENCH_DURATION=10s scripts/bench.sh   shorter e2e runs
-#   BENCH_ONLY=eval scripts/bench.sh      one benchmark (eval | e2e | rr | pit)
+#   BENCH_ONLY=eval scripts/bench.sh      one benchmark (eval | e2e | rr | pit | floor)
 #   VIGIL_BENCH_SET="decisions.workers=2" scripts/bench.sh   extra `vigil run --set` overrides
 #     (workers=2 crashed vigil with heap corruption in these runs; see docs/performance.md)
 set -euo pipefail
@@ -46,6 +49,7 @@ set -a; . "$VIGIL_STACK_DIR/env"; set +a
 stop() {
     trap - INT TERM EXIT
     echo "[bench] stopping vigil and the stack"
+    [ -f "$VIGIL_STACK_DIR/echo.pid" ] && kill "$(cat "$VIGIL_STACK_DIR/echo.pid")" 2>/dev/null
     scripts/stack.sh down
 }
 trap stop INT TERM EXIT
@@ -86,3 +90,17 @@ if want pit; then
 fi
 echo "[bench] vigil metrics after the runs:"
 curl -s "http://$VIGIL_HTTP_ADDR/metrics" | grep -E '^vigil_(inputs|outputs|errors)_total' || true
+
+if want floor; then
+    # Vigil goes away; the echo answers on the same streams (fresh decisions only).
+    kill "$(cat "$VIGIL_STACK_DIR/vigil.pid")" 2>/dev/null || true
+    while kill -0 "$(cat "$VIGIL_STACK_DIR/vigil.pid")" 2>/dev/null; do sleep 0.1; done
+    "$bin/vigil-bench" echo --duration 60m >>"$VIGIL_STACK_DIR/logs/echo.log" 2>&1 &
+    echo $! > "$VIGIL_STACK_DIR/echo.pid"
+    sleep 1
+    echo "[bench] floor: e2e paced at 5,000/s against the echo for $duration"
+    "$bin/vigil-bench" e2e --rate 5000 --duration "$duration" 2>/dev/null | tee "$out/floor-5000.txt"
+    echo "[bench] floor: e2e at max rate against the echo for $duration"
+    "$bin/vigil-bench" e2e --rate 0 --duration "$duration" 2>/dev/null | tee "$out/floor-max.txt"
+    kill "$(cat "$VIGIL_STACK_DIR/echo.pid")" 2>/dev/null || true
+fi

@@ -10,11 +10,14 @@
 #   scripts/stack.sh start nats|redis|postgres           start it again on its ports
 #
 # VIGIL_STACK_DIR overrides the folder, so two stacks can run side by side.
+# VIGIL_NATS_SERVER runs another nats-server binary than Debian's (2.9.10), e.g. a newer release
+# to compare with (docs/performance.md); the Debian package is still installed for the C client.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dir=${VIGIL_STACK_DIR:-$repo/.vigil}
 pg_bin=/usr/lib/postgresql/15/bin
+nats_server=${VIGIL_NATS_SERVER:-nats-server}
 
 log() { printf '[stack] %s\n' "$*" >&2; }
 die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
@@ -71,7 +74,8 @@ pg_data_dir() {
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 start_nats() { # port monitor-port
-    nats-server -js -sd "$dir/nats" -a 127.0.0.1 -p "$1" -m "$2" >>"$dir/logs/nats.log" 2>&1 &
+    command -v "$nats_server" >/dev/null || die "VIGIL_NATS_SERVER=$nats_server is not an executable"
+    "$nats_server" -js -sd "$dir/nats" -a 127.0.0.1 -p "$1" -m "$2" >>"$dir/logs/nats.log" 2>&1 &
     echo $! >"$dir/nats.pid"
 }
 

@@ -8,5 +8,5 @@ struct VigilBench: ParsableCommand {
         commandName: "vigil-bench",
         abstract: "Vigil benchmarks: eval (in-process), e2e (NATS load generator), validate-rr (request-reply), pit (feature writes).",
         subcommands: [EvalCommand.self, E2ECommand.self, RequestReplyCommand.self, PoliciesCommand.self,
-                      PitCommand.self])
+                      PitCommand.self, EchoCommand.self])
 }

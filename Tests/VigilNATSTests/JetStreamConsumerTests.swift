@@ -37,8 +37,8 @@ import Testing
     }
 
     @Test func fetchReturnsEmptyOnTimeout() throws {
-        let (_, subscription, _) = try consumerFixture()
-        let messages = try subscription.fetch(batch: 10, timeout: .milliseconds(200))
+        let (fixture, subscription, _) = try consumerFixture()
+        let messages = try withExtendedLifetime(fixture) { try subscription.fetch(batch: 10, timeout: .milliseconds(200)) }
         #expect(messages.isEmpty)
     }
 
