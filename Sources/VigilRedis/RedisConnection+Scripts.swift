@@ -28,16 +28,39 @@ extension RedisConnection {
     public func evaluateAll(
         _ script: RedisScript, calls: [(keys: [RedisArgument], arguments: [RedisArgument])]
     ) throws -> [RedisValue] {
-        let commands = calls.map { Self.evalsha(script, keys: $0.keys, arguments: $0.arguments) }
-        var replies = try exchange(commands)
+        try evaluateAll([RedisScriptCalls(script, calls: calls)])[0]
+    }
+
+    /// Runs several scripts' calls in one pipelined round trip, in order (all of the first group,
+    /// then the second, …), and returns each group's replies. Calls answered `NOSCRIPT` are re-run
+    /// (only those, in their order) after loading the scripts they need. Script errors come back as
+    /// `.error` at that call's position.
+    public func evaluateAll(_ groups: [RedisScriptCalls]) throws -> [[RedisValue]] {
+        var commands: [[RedisArgument]] = []
+        var scriptOf: [RedisScript] = []
+        for group in groups {
+            for call in group.calls {
+                commands.append(Self.evalsha(group.script, keys: call.keys, arguments: call.arguments))
+                scriptOf.append(group.script)
+            }
+        }
+        var replies = commands.isEmpty ? [] : try exchange(commands)
         for _ in 0..<Self.loadRounds {
             let missing = replies.indices.filter { replies[$0].isNoScript }
             guard !missing.isEmpty else { break }
-            let retried = try exchange([Self.scriptLoad(script)] + missing.map { commands[$0] })
-            try Self.checkLoaded(script, retried[0])
-            for (position, index) in missing.enumerated() { replies[index] = retried[position + 1] }
+            var needed: [RedisScript] = []
+            for index in missing where !needed.contains(scriptOf[index]) { needed.append(scriptOf[index]) }
+            let retried = try exchange(needed.map(Self.scriptLoad) + missing.map { commands[$0] })
+            for (position, script) in needed.enumerated() { try Self.checkLoaded(script, retried[position]) }
+            for (position, index) in missing.enumerated() { replies[index] = retried[needed.count + position] }
         }
-        return replies
+        var answers: [[RedisValue]] = []
+        var start = 0
+        for group in groups {
+            answers.append(Array(replies[start..<start + group.calls.count]))
+            start += group.calls.count
+        }
+        return answers
     }
 
     /// Load-and-run rounds before a persistent `NOSCRIPT` is reported.
@@ -62,6 +85,20 @@ extension RedisConnection {
                 code: .script,
                 message: "server named script \(script.sha1) as \(reply.string ?? "?"); local SHA-1 disagrees")
         }
+    }
+}
+
+/// One script and its calls, for `RedisConnection.evaluateAll(_:)`, which pipelines several scripts.
+public struct RedisScriptCalls: Sendable {
+    /// The script.
+    public var script: RedisScript
+    /// Its calls: keys and arguments of each `EVALSHA`.
+    public var calls: [(keys: [RedisArgument], arguments: [RedisArgument])]
+
+    /// Creates a group.
+    public init(_ script: RedisScript, calls: [(keys: [RedisArgument], arguments: [RedisArgument])]) {
+        self.script = script
+        self.calls = calls
     }
 }
 

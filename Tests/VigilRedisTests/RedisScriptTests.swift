@@ -38,6 +38,29 @@ import VigilRedis
         _ = try connection.command(["DEL"] + keys)
     }
 
+    @Test("several scripts in one pipeline: replies come back per script, and only the calls answered NOSCRIPT run again")
+    func evaluateAllGroupsReloadsEveryScriptItNeeds() throws {
+        let connection = try TestRedis.connect()
+        let scripts = [incrementScript("group-a"), incrementScript("group-b"), incrementScript("group-c")]
+        let keys = (0..<3).map { group in (0..<4).map { RedisArgument(TestRedis.key("script-group-\(group)-\($0)")) } }
+        _ = try connection.command(["SCRIPT", "FLUSH"])
+        // The second script is cached, the others are not; the empty group keeps its place.
+        _ = try connection.command(["SCRIPT", "LOAD", RedisArgument(scripts[1].source)])
+        let groups = (0..<3).map { group in
+            RedisScriptCalls(scripts[group], calls: keys[group].enumerated().map { ([$0.element], [RedisArgument(10 * group + $0.offset + 1)]) })
+        } + [RedisScriptCalls(scripts[0], calls: [])]
+        let replies = try connection.evaluateAll(groups)
+        #expect(replies.count == 4)
+        for group in 0..<3 {
+            #expect(replies[group] == (0..<4).map { RedisValue.integer(Int64(10 * group + $0 + 1)) })
+            // Had any call run twice, its key would hold twice its increment.
+            #expect(try connection.pipeline(keys[group].map { ["GET", $0] }).map(\.int) == (0..<4).map { Int64(10 * group + $0 + 1) })
+        }
+        #expect(replies[3].isEmpty)
+        #expect(try connection.evaluateAll([]).isEmpty)
+        _ = try connection.command(["DEL"] + keys.flatMap { $0 })
+    }
+
     @Test func scriptErrorsAreThrownSinglyAndReturnedWhenPipelined() throws {
         let connection = try TestRedis.connect()
         let script = RedisScript("if ARGV[1] == 'bad' then return redis.error_reply('VIGIL bad input') end return ARGV[1]")

@@ -26,6 +26,51 @@ struct PITRedisStoreTests {
         #expect(problems.isEmpty, "\(problems)")
     }
 
+    /// Routes each store's calls through the batch, so the conformance scenarios exercise the
+    /// one-round-trip path too.
+    struct ThroughBatch: FeatureHistoryStore, QualityWindowStore, ContractWarningThrottle {
+        let batch: any PITStateBatch
+
+        func record(_ entries: [HistoryEntry]) throws -> [HistoryAnswer] {
+            try batch.answer(PITStateQuery(history: entries, samples: [], rule: QualityRule(), claims: [], now: Date(), interval: 1)).history
+        }
+
+        func observe(_ samples: [QualitySample], rule: QualityRule) throws -> [QualityCrossing?] {
+            try batch.answer(PITStateQuery(history: [], samples: samples, rule: rule, claims: [], now: Date(), interval: 1)).quality
+        }
+
+        func claim(_ requests: [(feature: String, writeID: String)], at now: Date, interval: TimeInterval) throws -> [Bool] {
+            try batch.answer(PITStateQuery(history: [], samples: [], rule: QualityRule(), claims: requests, now: now, interval: interval)).claims
+        }
+    }
+
+    @Test("the stores asked in one round trip conform too, and answer a mixed batch as the stores asked in turn")
+    func batchConformsAndMatchesTheStoresInTurn() throws {
+        let client = try Self.client()
+        defer { client.close() }
+        let batched = PITProcessor.Stores.redis(client: client, keyPrefix: "vigil-test:\(TestStack.uniqueToken()):", historyRetention: 3600)
+        let batch = try #require(batched.batch)
+        let through = ThroughBatch(batch: batch)
+        let problems = try PITStoreConformance.run(PITProcessor.Stores(history: through, quality: through, warnings: through), prefix: "b")
+        #expect(problems.isEmpty, "\(problems)")
+
+        // One query touching all three, twice (the second is a redelivery), against the same query
+        // asked store by store under another prefix.
+        let rule = QualityRule(windowSeconds: 60, minimumSamples: 2, threshold: 0.4)
+        let query = PITStateQuery(
+            history: [PITStoreConformance.entry("m", value: "a"), PITStoreConformance.entry("m", value: "b"),
+                      PITStoreConformance.entry("m", value: "c", version: 2, revision: true)],
+            samples: (0..<4).map { QualitySample(writeID: "s\($0)", feature: "m", atMilliseconds: 1000 + Int64($0), missing: $0 % 2 == 0) },
+            rule: rule, claims: [("m", "w1"), ("m", "w2"), ("n", "w3")], now: Date(timeIntervalSince1970: 1_750_500_000), interval: 3600)
+        let inTurn = Self.stores(client, prefix: "vigil-test:\(TestStack.uniqueToken()):")
+        let expected = try inTurn.answer(query)
+        #expect(expected.history == [.accepted, .conflict(recordedVersion: 1), .accepted])
+        #expect(expected.claims == [true, false, true])
+        #expect(expected.quality.compactMap { $0 }.count == 1)
+        #expect(try batched.answer(query) == expected)
+        #expect(try batched.answer(query) == expected)
+    }
+
     /// Two instances offer 200 different values for one fact, and claim one feature's warning, at
     /// once: exactly one value is accepted and exactly one claim is granted.
     @Test func twoInstancesRacingAgreeOnOneWinner() throws {

@@ -52,12 +52,23 @@ public struct PITProcessor: Sendable {
         public var quality: any QualityWindowStore
         /// CONFIG_WARNING's throttle.
         public var warnings: any ContractWarningThrottle
+        /// The three asked at once (one Redis round trip instead of three), when the stores can.
+        public var batch: (any PITStateBatch)?
 
         /// Creates the set.
-        public init(history: any FeatureHistoryStore, quality: any QualityWindowStore, warnings: any ContractWarningThrottle) {
+        public init(history: any FeatureHistoryStore, quality: any QualityWindowStore, warnings: any ContractWarningThrottle,
+                    batch: (any PITStateBatch)? = nil) {
             self.history = history
             self.quality = quality
             self.warnings = warnings
+            self.batch = batch
+        }
+
+        /// Asks the three stores, through ``batch`` when there is one.
+        public func answer(_ query: PITStateQuery) throws -> PITStateAnswers {
+            if let batch { return try batch.answer(query) }
+            return PITStateAnswers(history: try history.record(query.history), quality: try quality.observe(query.samples, rule: query.rule),
+                                   claims: try warnings.claim(query.claims, at: query.now, interval: query.interval))
         }
 
         /// In-memory stores, for tests and the simulator.
@@ -94,15 +105,16 @@ public struct PITProcessor: Sendable {
         let arrivals = writes.map { $0.arrivalTimestamp ?? PITTimestamp(now) }
         let digests = writes.map(\.valueDigest)
         let ids = zip(writes, digests).map { $0.writeID(valueDigest: $1) }
-        let history = try stores.history.record(writes.indices.map { HistoryEntry(writes[$0], writeID: ids[$0], valueDigest: digests[$0]) })
         let samples = zip(writes, zip(ids, arrivals)).map { write, idArrival in
             QualitySample(writeID: idArrival.0, feature: write.featureName, atMilliseconds: idArrival.1.milliseconds,
                           missing: write.isMissingValue)
         }
-        let quality = try stores.quality.observe(samples, rule: configuration.quality)
         let uncontracted = writes.indices.filter { contractSet[writes[$0].featureName] == nil }
-        let claims = try stores.warnings.claim(uncontracted.map { (writes[$0].featureName, ids[$0]) }, at: now,
-                                               interval: configuration.configWarningInterval)
+        let answers = try stores.answer(PITStateQuery(
+            history: writes.indices.map { HistoryEntry(writes[$0], writeID: ids[$0], valueDigest: digests[$0]) },
+            samples: samples, rule: configuration.quality,
+            claims: uncontracted.map { (writes[$0].featureName, ids[$0]) }, now: now, interval: configuration.configWarningInterval))
+        let (history, quality, claims) = (answers.history, answers.quality, answers.claims)
         guard history.count == writes.count, quality.count == writes.count, claims.count == uncontracted.count else {
             throw PITStoreError("a PIT store answered for the wrong number of writes")
         }

@@ -118,3 +118,48 @@ public struct PITStoreError: Error, Sendable, CustomStringConvertible {
     /// Creates an error.
     public init(_ description: String) { self.description = description }
 }
+
+/// What one batch asks the three PIT stores: independent of each other's answers, so a store that
+/// can (Redis) answers them all in one round trip.
+public struct PITStateQuery: Sendable {
+    /// For ``FeatureHistoryStore/record(_:)``.
+    public var history: [HistoryEntry]
+    /// For ``QualityWindowStore/observe(_:rule:)``.
+    public var samples: [QualitySample]
+    public var rule: QualityRule
+    /// For ``ContractWarningThrottle/claim(_:at:interval:)``.
+    public var claims: [(feature: String, writeID: String)]
+    public var now: Date
+    public var interval: TimeInterval
+
+    /// Creates a query.
+    public init(history: [HistoryEntry], samples: [QualitySample], rule: QualityRule,
+                claims: [(feature: String, writeID: String)], now: Date, interval: TimeInterval) {
+        self.history = history
+        self.samples = samples
+        self.rule = rule
+        self.claims = claims
+        self.now = now
+        self.interval = interval
+    }
+}
+
+/// The three stores' answers to a ``PITStateQuery``, each in its order.
+public struct PITStateAnswers: Sendable, Equatable {
+    public var history: [HistoryAnswer]
+    public var quality: [QualityCrossing?]
+    public var claims: [Bool]
+
+    /// Creates the answers.
+    public init(history: [HistoryAnswer], quality: [QualityCrossing?], claims: [Bool]) {
+        self.history = history
+        self.quality = quality
+        self.claims = claims
+    }
+}
+
+/// The three PIT stores asked together. Must answer exactly as the stores asked one after the other.
+public protocol PITStateBatch: Sendable {
+    /// Answers every part of `query`.
+    func answer(_ query: PITStateQuery) throws -> PITStateAnswers
+}

@@ -110,8 +110,9 @@ extension JetStream {
         }
         // cnats holds async publishes in its write buffer for up to ~1 ms before its flusher thread
         // sends them; the acks we wait for next cannot come before that, so send them now. (A flush
-        // failure is not fatal here: the ack wait below reports what was not stored.)
-        if unsent.count < messages.count {
+        // failure is not fatal here: the ack wait below reports what was not stored.) A SendAsap
+        // connection has written each one already; its flush would only add a PING round trip.
+        if unsent.count < messages.count, !connection.configuration.sendAsap {
             _ = natsConnection_FlushTimeout(connection.handle, max(Int64((deadline - clock.now).natsMilliseconds), 1))
         }
         let remaining = max(deadline - clock.now, .milliseconds(1))

@@ -23,10 +23,7 @@ extension VigilRuntime {
         processorConfiguration.quality = pit.qualityRule
         processorConfiguration.configWarningInterval = pit.configWarningInterval
         let prefix = configuration.redis.keyPrefix
-        let stores = PITProcessor.Stores(
-            history: RedisFeatureHistoryStore(client: connections.redis, keyPrefix: prefix, retention: pit.historyRetention),
-            quality: RedisQualityWindowStore(client: connections.redis, keyPrefix: prefix),
-            warnings: RedisContractWarningThrottle(client: connections.redis, keyPrefix: prefix))
+        let stores = PITProcessor.Stores.redis(client: connections.redis, keyPrefix: prefix, historyRetention: pit.historyRetention)
         let processor = PITProcessor(contracts: contracts, stores: stores, clock: SystemClock(), configuration: processorConfiguration)
         let pipelines = try await onDedicatedThread("vigil-pit-bind") {
             let jetStream = connections.jetStreamConsume

@@ -19,14 +19,23 @@ public struct RedisContractWarningThrottle: ContractWarningThrottle {
 
     public func claim(_ requests: [(feature: String, writeID: String)], at now: Date, interval: TimeInterval) throws -> [Bool] {
         guard !requests.isEmpty else { return [] }
+        let replies = try client.withConnection { try $0.evaluateAll([calls(requests, at: now, interval: interval)]) }[0]
+        return try Self.answers(replies, expected: requests.count)
+    }
+
+    /// The script calls for `requests`, for one pipeline (also ``RedisPITStateBatch``).
+    func calls(_ requests: [(feature: String, writeID: String)], at now: Date, interval: TimeInterval) -> RedisScriptCalls {
         let nowMilliseconds = Int64((now.timeIntervalSince1970 * 1000).rounded())
         let intervalMilliseconds = max(1, Int64((interval * 1000).rounded()))
-        let calls: [(keys: [RedisArgument], arguments: [RedisArgument])] = requests.map { request in
+        return RedisScriptCalls(Self.script, calls: requests.map { request in
             ([RedisArgument("\(prefix)pit:contract_warning:\(request.feature)")],
              [RedisArgument(request.writeID), RedisArgument(nowMilliseconds), RedisArgument(intervalMilliseconds)])
-        }
-        let replies = try client.withConnection { try $0.evaluateAll(Self.script, calls: calls) }
-        guard replies.count == requests.count else { throw PITStoreError("Redis answered \(replies.count) of \(requests.count) claims") }
+        })
+    }
+
+    /// Reads the script's replies, one per claim.
+    static func answers(_ replies: [RedisValue], expected: Int) throws -> [Bool] {
+        guard replies.count == expected else { throw PITStoreError("Redis answered \(replies.count) of \(expected) claims") }
         return try replies.map { reply in
             if let message = reply.errorMessage {
                 throw RedisError(code: .script, message: "contract warning script failed: \(message)", serverMessage: message)

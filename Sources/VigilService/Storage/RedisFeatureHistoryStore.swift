@@ -21,14 +21,23 @@ public struct RedisFeatureHistoryStore: FeatureHistoryStore {
 
     public func record(_ entries: [HistoryEntry]) throws -> [HistoryAnswer] {
         guard !entries.isEmpty else { return [] }
-        let calls: [(keys: [RedisArgument], arguments: [RedisArgument])] = entries.map { entry in
+        let replies = try client.withConnection { try $0.evaluateAll([calls(entries)]) }[0]
+        return try Self.answers(replies, expected: entries.count)
+    }
+
+    /// The script calls for `entries`, for one pipeline (also ``RedisPITStateBatch``).
+    func calls(_ entries: [HistoryEntry]) -> RedisScriptCalls {
+        RedisScriptCalls(Self.script, calls: entries.map { entry in
             // Lengths keep `a:b` + `c` apart from `a` + `b:c`.
             let key = "\(prefix)pit:history:\(entry.feature.utf8.count):\(entry.feature):\(entry.entity.utf8.count):\(entry.entity):\(entry.eventMilliseconds)"
             return ([RedisArgument(key)], [RedisArgument(entry.writeID), RedisArgument(entry.version), entry.isRevision ? "1" : "0",
                                            RedisArgument(entry.valueDigest), RedisArgument(retentionMilliseconds)])
-        }
-        let replies = try client.withConnection { try $0.evaluateAll(Self.script, calls: calls) }
-        guard replies.count == entries.count else { throw PITStoreError("Redis answered \(replies.count) of \(entries.count) history entries") }
+        })
+    }
+
+    /// Reads the script's replies, one per entry.
+    static func answers(_ replies: [RedisValue], expected: Int) throws -> [HistoryAnswer] {
+        guard replies.count == expected else { throw PITStoreError("Redis answered \(replies.count) of \(expected) history entries") }
         return try replies.map { reply in
             if let message = reply.errorMessage {
                 throw RedisError(code: .script, message: "feature history script failed: \(message)", serverMessage: message)

@@ -18,15 +18,24 @@ public struct RedisQualityWindowStore: QualityWindowStore {
 
     public func observe(_ samples: [QualitySample], rule: QualityRule) throws -> [QualityCrossing?] {
         guard !samples.isEmpty else { return [] }
-        let calls: [(keys: [RedisArgument], arguments: [RedisArgument])] = samples.map { sample in
+        let replies = try client.withConnection { try $0.evaluateAll([calls(samples, rule: rule)]) }[0]
+        return try Self.answers(replies, expected: samples.count)
+    }
+
+    /// The script calls for `samples`, for one pipeline (also ``RedisPITStateBatch``).
+    func calls(_ samples: [QualitySample], rule: QualityRule) -> RedisScriptCalls {
+        RedisScriptCalls(Self.script, calls: samples.map { sample in
             let base = "\(prefix)pit:quality:\(sample.feature):"
             return (["all", "missing", "state"].map { RedisArgument(base + $0) },
                     [RedisArgument(sample.writeID), RedisArgument(sample.atMilliseconds), sample.missing ? "1" : "0",
                      RedisArgument(rule.windowMilliseconds), RedisArgument(rule.minimumSamples),
                      RedisArgument(String(format: "%.17g", rule.threshold))])
-        }
-        let replies = try client.withConnection { try $0.evaluateAll(Self.script, calls: calls) }
-        guard replies.count == samples.count else { throw PITStoreError("Redis answered \(replies.count) of \(samples.count) quality samples") }
+        })
+    }
+
+    /// Reads the script's replies, one per sample.
+    static func answers(_ replies: [RedisValue], expected: Int) throws -> [QualityCrossing?] {
+        guard replies.count == expected else { throw PITStoreError("Redis answered \(replies.count) of \(expected) quality samples") }
         return try replies.map { reply in
             if let message = reply.errorMessage {
                 throw RedisError(code: .script, message: "quality window script failed: \(message)", serverMessage: message)

@@ -63,7 +63,7 @@ final class VigilProcess: @unchecked Sendable {
 
     /// Starts `vigil run` and waits (bounded) until `/readyz` answers 200.
     func start(readyWithin timeout: Duration = .seconds(20)) throws {
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: logFile)
         try log.seekToEnd()
         let process = Process()
