@@ -142,4 +142,49 @@ struct RedisStateTests {
         #expect(try reader.quarantined(features: ["price"]).isEmpty)
         #expect(try reader.breakers(for: ["portfolio:pf"]) == ["portfolio:pf": .open(reason: "CRITICAL PIT violation")])
     }
+
+    @Test("snapshots and enforcement state read in one round trip answer as the two stores asked in turn")
+    func combinedStateReadMatchesTheStoresInTurn() throws {
+        let client = try SharedRedis.client()
+        defer { client.close() }
+        let prefix = SharedRedis.prefix()
+        let portfolios = RedisPortfolioStateStore(client: client, keyPrefix: prefix)
+        let asOf = Date(timeIntervalSince1970: 1_750_500_000)
+        try portfolios.save(PortfolioState(portfolioID: "pf-a", nav: 1_000_000, cash: 10_000,
+                                           positions: [Position(symbol: "AAPL", quantity: 10, price: 200)], asOf: asOf))
+        try portfolios.save(PortfolioState(portfolioID: "pf-b", nav: 2_000_000, cash: 0, positions: [], asOf: asOf))
+        try client.withConnection { connection in
+            _ = try connection.pipeline([
+                ["HSET", RedisArgument("\(prefix)breaker:portfolio:pf-a"), "state", "open", "reason", "tripped"],
+                ["SET", RedisArgument("\(prefix)portfolio:pf-bad"), "not a hash"],
+                ["HSET", RedisArgument("\(prefix)quarantine"), "momentum_5d", "lookahead"],
+            ])
+        }
+        defer {
+            _ = try? client.withConnection { connection in
+                try connection.command(["DEL"] + ["portfolio:pf-a", "portfolio:pf-b", "portfolio:pf-bad", "breaker:portfolio:pf-a", "quarantine"]
+                    .map { RedisArgument(prefix + $0) })
+            }
+        }
+        let combined = RedisDecisionStateReader(client: client, keyPrefix: prefix, portfolios: portfolios)
+        let inTurn = SeparateDecisionStateReads(portfolios: portfolios, enforcement: RedisEnforcementState(client: client, keyPrefix: prefix))
+        let queries: [(Set<String>, Set<String>, Set<String>)] = [
+            (["pf-a", "pf-b", "pf-none"], ["global", "portfolio:pf-a", "portfolio:pf-b"], ["momentum_5d", "price"]),
+            ([], ["global", "portfolio:pf-a"], ["momentum_5d"]),
+            (["pf-a"], [], ["momentum_5d"]),
+            ([], [], []),
+        ]
+        for (ids, scopes, features) in queries {
+            let expected = try inTurn.read(statesOf: ids, scopes: scopes, features: features)
+            #expect(try combined.read(statesOf: ids, scopes: scopes, features: features) == expected, "\(ids) \(scopes) \(features)")
+        }
+        let both = try combined.read(statesOf: ["pf-a", "pf-b", "pf-none"], scopes: ["portfolio:pf-a"], features: ["momentum_5d"])
+        #expect(both.states.keys.sorted() == ["pf-a", "pf-b"])
+        #expect(both.states["pf-a"]?.positions.first?.symbol == "AAPL")
+        #expect(both.enforcement.breakers == ["portfolio:pf-a": .open(reason: "tripped")])
+        #expect(both.enforcement.quarantined == ["momentum_5d": "lookahead"])
+        // A snapshot key Redis cannot read fails the batch, as the portfolio store alone does.
+        #expect(throws: RedisError.self) { try combined.read(statesOf: ["pf-bad"], scopes: ["global"], features: []) }
+        #expect(throws: RedisError.self) { try inTurn.read(statesOf: ["pf-bad"], scopes: ["global"], features: []) }
+    }
 }

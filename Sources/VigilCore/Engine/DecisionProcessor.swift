@@ -58,9 +58,8 @@ public struct DecisionProcessor: Sendable {
     }
 
     private let policies: PolicyRegistry
-    private let portfolios: any PortfolioStateStore
     private let windows: any DecisionWindowStore
-    private let enforcement: any EnforcementStateReader
+    private let reads: any DecisionStateReader
     private let clock: any WallClock
     private let configuration: Configuration
     private let decoder: InputDecoder
@@ -71,20 +70,22 @@ public struct DecisionProcessor: Sendable {
     private let windowLimits: @Sendable (CompiledPolicy) -> [WindowLimit]
 
     /// Creates a processor. `windows` holds the sliding windows and `enforcement` the breaker and
-    /// quarantine state; both are shared by every instance in service (Redis).
+    /// quarantine state; both are shared by every instance in service (Redis). `stateReads` reads
+    /// stored snapshots and enforcement state together (one round trip); by default `portfolios`
+    /// and `enforcement` are asked in turn.
     public init(policies: PolicyRegistry, portfolios: any PortfolioStateStore, windows: any DecisionWindowStore,
-                enforcement: any EnforcementStateReader, clock: any WallClock, configuration: Configuration = Configuration()) {
+                enforcement: any EnforcementStateReader, clock: any WallClock, configuration: Configuration = Configuration(),
+                stateReads: (any DecisionStateReader)? = nil) {
         self.init(policies: policies, portfolios: portfolios, windows: windows, enforcement: enforcement, clock: clock,
-                  configuration: configuration, windowLimits: { $0.windowLimits })
+                  configuration: configuration, stateReads: stateReads, windowLimits: { $0.windowLimits })
     }
 
     init(policies: PolicyRegistry, portfolios: any PortfolioStateStore, windows: any DecisionWindowStore,
          enforcement: any EnforcementStateReader, clock: any WallClock, configuration: Configuration = Configuration(),
-         windowLimits: @escaping @Sendable (CompiledPolicy) -> [WindowLimit]) {
+         stateReads: (any DecisionStateReader)? = nil, windowLimits: @escaping @Sendable (CompiledPolicy) -> [WindowLimit]) {
         self.policies = policies
-        self.portfolios = portfolios
         self.windows = windows
-        self.enforcement = enforcement
+        self.reads = stateReads ?? SeparateDecisionStateReads(portfolios: portfolios, enforcement: enforcement)
         self.clock = clock
         self.configuration = configuration
         self.decoder = InputDecoder(limits: configuration.limits)
@@ -112,8 +113,8 @@ public struct DecisionProcessor: Sendable {
             }
             decoded.append(result)
         }
-        let stored = missing.isEmpty ? [:] : try portfolios.latestStates(for: missing)
-        let snapshot = scopes.isEmpty ? EnforcementSnapshot() : try enforcement.snapshot(scopes: scopes, features: features)
+        let inputs = try reads.read(statesOf: missing, scopes: scopes, features: features)
+        let (stored, snapshot) = (inputs.states, inputs.enforcement)
         let set = policies.current
         let now = clock.now()
         var pending: [Pending] = []
@@ -165,14 +166,11 @@ public struct DecisionProcessor: Sendable {
     /// decision stream are).
     public func validate(_ request: PolicyValidationRequest) throws -> DecisionResult {
         try request.validate(limits: configuration.limits)
-        var state = request.portfolioState
-        if state == nil {
-            state = try portfolios.latestStates(for: [request.decision.portfolioID])[request.decision.portfolioID]
-        }
-        guard let state else { throw Self.missingState(request) }
-        let snapshot = try enforcement.snapshot(scopes: Set(EnforcementGate.scopes(of: request.decision)),
-                                                features: Set(request.decision.featuresUsed ?? []))
-        let judged = assess(request, state: state, policies: policies.current, snapshot: snapshot)
+        let portfolioID = request.decision.portfolioID
+        let inputs = try reads.read(statesOf: request.portfolioState == nil ? [portfolioID] : [],
+                                    scopes: Set(EnforcementGate.scopes(of: request.decision)), features: Set(request.decision.featuresUsed ?? []))
+        guard let state = request.portfolioState ?? inputs.states[portfolioID] else { throw Self.missingState(request) }
+        let judged = assess(request, state: state, policies: policies.current, snapshot: inputs.enforcement)
         let now = clock.now()
         let breaches = try judged.windowCheck(at: now).map { try windows.check([$0], record: false).first ?? [] } ?? []
         return try effects(of: request, verdict: judged.finish(with: breaches), at: now)

@@ -26,7 +26,8 @@ public enum VigilRuntime {
             policies: registry, portfolios: portfolios,
             windows: RedisDecisionWindowStore(client: connections.redis, keyPrefix: configuration.redis.keyPrefix),
             enforcement: RedisEnforcementState(client: connections.redis, keyPrefix: configuration.redis.keyPrefix),
-            clock: SystemClock(), configuration: processorConfiguration)
+            clock: SystemClock(), configuration: processorConfiguration,
+            stateReads: RedisDecisionStateReader(client: connections.redis, keyPrefix: configuration.redis.keyPrefix, portfolios: portfolios))
         let reloader = PolicyReloader(configuration: connections.postgresConfiguration, registry: registry, metrics: metrics,
                                       logger: logger)
         // Policies are in force before the first decision is fetched.

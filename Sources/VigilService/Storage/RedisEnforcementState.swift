@@ -29,34 +29,50 @@ public struct RedisEnforcementState: EnforcementStateReader {
     }
 
     public func snapshot(scopes: Set<String>, features: Set<String>) throws -> EnforcementSnapshot {
-        let scopeList = Array(scopes)
-        let featureList = Array(features)
-        var commands: [[RedisArgument]] = scopeList.map {
-            ["HMGET", RedisArgument("\(prefix)breaker:\($0)"), "state", "reason", "percent"]
-        }
-        if !featureList.isEmpty {
-            commands.append(["HMGET", RedisArgument("\(prefix)quarantine")] + featureList.map { RedisArgument($0) })
-        }
+        let query = Query(scopes: Array(scopes), features: Array(features))
+        let commands = query.commands(prefix: prefix)
         guard !commands.isEmpty else { return EnforcementSnapshot() }
         let replies = try client.withConnection { try $0.pipeline(commands) }
-        guard replies.count == commands.count else {
-            throw RedisError(code: .protocol, message: "enforcement state read got \(replies.count) replies for \(commands.count) commands")
+        return try query.snapshot(from: replies[...], prefix: prefix)
+    }
+
+    /// One read of breakers and quarantine: its commands, and the snapshot from their replies (also
+    /// used by ``RedisDecisionStateReader``, which sends them with the portfolio reads).
+    struct Query {
+        let scopes: [String]
+        let features: [String]
+
+        func commands(prefix: String) -> [[RedisArgument]] {
+            var commands: [[RedisArgument]] = scopes.map {
+                ["HMGET", RedisArgument("\(prefix)breaker:\($0)"), "state", "reason", "percent"]
+            }
+            if !features.isEmpty {
+                commands.append(["HMGET", RedisArgument("\(prefix)quarantine")] + features.map { RedisArgument($0) })
+            }
+            return commands
         }
-        var snapshot = EnforcementSnapshot()
-        for (scope, reply) in zip(scopeList, replies) {
-            if let state = Self.breaker(reply, key: "\(prefix)breaker:\(scope)") { snapshot.breakers[scope] = state }
-        }
-        if !featureList.isEmpty, let reply = replies.last {
-            let values = reply.array ?? []
-            for (position, feature) in featureList.enumerated() {
-                if let message = reply.errorMessage {
-                    snapshot.quarantined[feature] = "quarantine state unreadable (\(prefix)quarantine: \(message))"
-                } else if position < values.count, let reason = values[position].string {
-                    snapshot.quarantined[feature] = reason
+
+        func snapshot(from replies: ArraySlice<RedisValue>, prefix: String) throws -> EnforcementSnapshot {
+            let expected = scopes.count + (features.isEmpty ? 0 : 1)
+            guard replies.count == expected else {
+                throw RedisError(code: .protocol, message: "enforcement state read got \(replies.count) replies for \(expected) commands")
+            }
+            var snapshot = EnforcementSnapshot()
+            for (scope, reply) in zip(scopes, replies) {
+                if let state = RedisEnforcementState.breaker(reply, key: "\(prefix)breaker:\(scope)") { snapshot.breakers[scope] = state }
+            }
+            if !features.isEmpty, let reply = replies.last {
+                let values = reply.array ?? []
+                for (position, feature) in features.enumerated() {
+                    if let message = reply.errorMessage {
+                        snapshot.quarantined[feature] = "quarantine state unreadable (\(prefix)quarantine: \(message))"
+                    } else if position < values.count, let reason = values[position].string {
+                        snapshot.quarantined[feature] = reason
+                    }
                 }
             }
+            return snapshot
         }
-        return snapshot
     }
 
     /// A breaker hash's state; nil when closed or absent.

@@ -28,8 +28,20 @@ public struct RedisPortfolioStateStore: PortfolioStateStore {
 
     public func latestStates(for portfolioIDs: Set<String>) throws -> [String: PortfolioState] {
         let ids = Array(portfolioIDs)
-        let replies = try client.withConnection { connection in
-            try connection.pipeline(ids.map { ["HGET", key($0), "state"] })
+        guard !ids.isEmpty else { return [:] }
+        let replies = try client.withConnection { try $0.pipeline(readCommands(ids)) }
+        return try states(ids, from: replies[...])
+    }
+
+    /// The reads of `ids`' snapshots, one `HGET` each (also sent by ``RedisDecisionStateReader``).
+    func readCommands(_ ids: [String]) -> [[RedisArgument]] {
+        ids.map { ["HGET", key($0), "state"] }
+    }
+
+    /// The snapshots in the replies to ``readCommands(_:)``.
+    func states(_ ids: [String], from replies: ArraySlice<RedisValue>) throws -> [String: PortfolioState] {
+        guard replies.count == ids.count else {
+            throw RedisError(code: .protocol, message: "portfolio state read got \(replies.count) replies for \(ids.count) commands")
         }
         var states: [String: PortfolioState] = [:]
         for (id, reply) in zip(ids, replies) {
