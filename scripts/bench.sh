@@ -49,7 +49,10 @@ set -a; . "$VIGIL_STACK_DIR/env"; set +a
 stop() {
     trap - INT TERM EXIT
     echo "[bench] stopping vigil and the stack"
-    [ -f "$VIGIL_STACK_DIR/echo.pid" ] && kill "$(cat "$VIGIL_STACK_DIR/echo.pid")" 2>/dev/null
+    if [ -f "$VIGIL_STACK_DIR/echo.pid" ]; then
+        kill "$(cat "$VIGIL_STACK_DIR/echo.pid")" 2>/dev/null || true
+        rm -f "$VIGIL_STACK_DIR/echo.pid"
+    fi
     scripts/stack.sh down
 }
 trap stop INT TERM EXIT
@@ -95,12 +98,16 @@ if want floor; then
     # Vigil goes away; the echo answers on the same streams (fresh decisions only).
     kill "$(cat "$VIGIL_STACK_DIR/vigil.pid")" 2>/dev/null || true
     while kill -0 "$(cat "$VIGIL_STACK_DIR/vigil.pid")" 2>/dev/null; do sleep 0.1; done
-    "$bin/vigil-bench" echo --duration 60m >>"$VIGIL_STACK_DIR/logs/echo.log" 2>&1 &
+    "$bin/vigil-bench" echo --duration 60m >"$VIGIL_STACK_DIR/logs/echo.log" 2>&1 &
     echo $! > "$VIGIL_STACK_DIR/echo.pid"
-    sleep 1
+    # Its consumer delivers only new decisions: wait until it exists before the probe is sent.
+    for _ in $(seq 100); do grep -q "echo: answering" "$VIGIL_STACK_DIR/logs/echo.log" && break; sleep 0.1; done
+    grep -q "echo: answering" "$VIGIL_STACK_DIR/logs/echo.log" \
+        || { echo "[bench] error: the echo did not start; its log:" >&2; cat "$VIGIL_STACK_DIR/logs/echo.log" >&2; exit 1; }
     echo "[bench] floor: e2e paced at 5,000/s against the echo for $duration"
     "$bin/vigil-bench" e2e --rate 5000 --duration "$duration" 2>/dev/null | tee "$out/floor-5000.txt"
     echo "[bench] floor: e2e at max rate against the echo for $duration"
     "$bin/vigil-bench" e2e --rate 0 --duration "$duration" 2>/dev/null | tee "$out/floor-max.txt"
     kill "$(cat "$VIGIL_STACK_DIR/echo.pid")" 2>/dev/null || true
+    rm -f "$VIGIL_STACK_DIR/echo.pid"
 fi

@@ -57,6 +57,7 @@ struct EchoCommand: ParsableCommand {
         var answered = 0
         let end = Monotonic.nanos() + UInt64(duration * 1e9)
         print("echo: answering \(stream) as \(durable) for \(duration) s")
+        fflush(nil)  // all output streams: scripts/bench.sh waits for this line before sending the probe
         while Monotonic.nanos() < end {
             let messages = try subscription.fetch(batch: batch, timeout: .milliseconds(250))
             guard !messages.isEmpty else { continue }

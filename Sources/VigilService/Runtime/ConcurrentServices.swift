@@ -19,7 +19,9 @@ struct ConcurrentServices: Service, CustomStringConvertible {
                 group.addTask { try await service.run() }
             }
             // A member that returns on its own, outside a shutdown, ends the entry (the others are
-            // cancelled), so the group reacts exactly as it would to that service returning alone.
+            // cancelled), so the group reacts as it would to that service returning alone, once the
+            // others have stopped (up to their fetch_wait, or a subscription's drain): meanwhile the
+            // HTTP listener still answers.
             while try await group.next() != nil {
                 if !Task.isShuttingDownGracefully {
                     group.cancelAll()
