@@ -11,7 +11,7 @@
 #                                NATS path sets, whatever Vigil does
 # and stops everything it started. Results go to stdout and .vigil/bench/*.txt.
 #
-#   scripts/bench.sh                  everything with defaults (about 2 minutes after the build)
+#   scripts/bench.sh                  everything with defaults (about 7 minutes after the build)
 #   BENCH_DURATION=10s scripts/bench.sh   shorter e2e runs
 #   BENCH_ONLY=eval scripts/bench.sh      one benchmark (eval | e2e | rr | pit | floor)
 #   VIGIL_BENCH_SET="decisions.workers=2" scripts/bench.sh   extra `vigil run --set` overrides
