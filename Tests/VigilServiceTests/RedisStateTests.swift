@@ -166,8 +166,9 @@ struct RedisStateTests {
                     .map { RedisArgument(prefix + $0) })
             }
         }
-        let combined = RedisDecisionStateReader(client: client, keyPrefix: prefix, portfolios: portfolios)
-        let inTurn = SeparateDecisionStateReads(portfolios: portfolios, enforcement: RedisEnforcementState(client: client, keyPrefix: prefix))
+        let enforcement = RedisEnforcementState(client: client, keyPrefix: prefix)
+        let combined = RedisDecisionStateReader(client: client, portfolios: portfolios, enforcement: enforcement)
+        let inTurn = SeparateDecisionStateReads(portfolios: portfolios, enforcement: enforcement)
         let queries: [(Set<String>, Set<String>, Set<String>)] = [
             (["pf-a", "pf-b", "pf-none"], ["global", "portfolio:pf-a", "portfolio:pf-b"], ["momentum_5d", "price"]),
             ([], ["global", "portfolio:pf-a"], ["momentum_5d"]),

@@ -11,7 +11,7 @@ public import Foundation
 /// Run on the decoder's slow path only (the fast reader bails on all of these); other malformed
 /// JSON is left for the decoder to report.
 public enum JSONStructureCheck {
-    /// The first duplicate key or unrepresentable number in `payload`, or nil.
+    /// The first problem of those above in `payload`, or nil (also for JSON malformed otherwise).
     public static func firstProblem(in payload: Data) -> InputError? {
         payload.withUnsafeBytes { raw in
             var scanner = Scanner(bytes: raw.bindMemory(to: UInt8.self))
@@ -103,8 +103,9 @@ public enum JSONStructureCheck {
             }
         }
 
-        /// Reads `"key":` into the object on top of the stack. Nil when read; the key's text when it
-        /// is a duplicate; an empty string when the JSON is malformed.
+        /// Reads `"key":` into the object on top of the stack. Nil when read; otherwise whether the
+        /// JSON is malformed (left to the decoder) or the key is a problem to name (a duplicate, or
+        /// a string that breaks RFC 8259).
         private mutating func readKey() -> KeyProblem? {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { return .malformed }

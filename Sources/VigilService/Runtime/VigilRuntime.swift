@@ -22,12 +22,12 @@ public enum VigilRuntime {
         var processorConfiguration = DecisionProcessor.Configuration()
         processorConfiguration.source = configuration.eventSource
         processorConfiguration.limits = configuration.limits
+        let enforcement = RedisEnforcementState(client: connections.redis, keyPrefix: configuration.redis.keyPrefix)
         let processor = DecisionProcessor(
             policies: registry, portfolios: portfolios,
             windows: RedisDecisionWindowStore(client: connections.redis, keyPrefix: configuration.redis.keyPrefix),
-            enforcement: RedisEnforcementState(client: connections.redis, keyPrefix: configuration.redis.keyPrefix),
-            clock: SystemClock(), configuration: processorConfiguration,
-            stateReads: RedisDecisionStateReader(client: connections.redis, keyPrefix: configuration.redis.keyPrefix, portfolios: portfolios))
+            enforcement: enforcement, clock: SystemClock(), configuration: processorConfiguration,
+            stateReads: RedisDecisionStateReader(client: connections.redis, portfolios: portfolios, enforcement: enforcement))
         let reloader = PolicyReloader(configuration: connections.postgresConfiguration, registry: registry, metrics: metrics,
                                       logger: logger)
         // Policies are in force before the first decision is fetched.
@@ -92,9 +92,9 @@ public enum VigilRuntime {
             address: try HTTPAddress(configuration.http.address, key: "http.addr"), metrics: metrics,
             checks: connections.readinessChecks, api: api, logger: logger)
 
-        // Stopped in reverse order: the listener and alert admin first, then every stream pipeline
-        // and loop together, then the request-reply subscriptions they share the decision log
-        // with, the decision log itself, and the policy reload last.
+        // Stopped in reverse order: the listener, alert admin and escalation loop first, then every
+        // stream pipeline and loop together, then the request-reply subscriptions they share the
+        // decision log with, the decision log itself, and the policy reload last.
         let pipelinesAndLoops = ConcurrentServices(services: [workers, portfolioWorker] + pit + breaker.services + (sla?.services ?? []))
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: policyLoop), .init(service: logLoop), .init(service: subscriptions),

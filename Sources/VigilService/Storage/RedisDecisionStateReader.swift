@@ -6,29 +6,28 @@ public import VigilRedis
 /// loaded two-core machine), as did a request-reply validation.
 public struct RedisDecisionStateReader: DecisionStateReader {
     private let client: RedisClient
-    private let prefix: String
     private let portfolios: RedisPortfolioStateStore
+    private let enforcement: RedisEnforcementState
 
-    /// Reads through `client`; keys under `keyPrefix`, as ``RedisPortfolioStateStore`` and
-    /// ``RedisEnforcementState`` lay them out.
-    public init(client: RedisClient, keyPrefix: String, portfolios: RedisPortfolioStateStore) {
+    /// Reads both stores' keys through `client` (the one they use).
+    public init(client: RedisClient, portfolios: RedisPortfolioStateStore, enforcement: RedisEnforcementState) {
         self.client = client
-        self.prefix = keyPrefix
         self.portfolios = portfolios
+        self.enforcement = enforcement
     }
 
     public func read(statesOf portfolioIDs: Set<String>, scopes: Set<String>, features: Set<String>) throws -> DecisionInputs {
         let ids = Array(portfolioIDs)
         // As SeparateDecisionStateReads: enforcement state only for a batch with scopes.
-        let query = RedisEnforcementState.Query(scopes: Array(scopes), features: scopes.isEmpty ? [] : Array(features))
+        let query = enforcement.query(scopes: scopes, features: scopes.isEmpty ? [] : features)
         let stateCommands = portfolios.readCommands(ids)
-        let commands = stateCommands + query.commands(prefix: prefix)
+        let commands = stateCommands + query.commands()
         guard !commands.isEmpty else { return DecisionInputs() }
         let replies = try client.withConnection { try $0.pipeline(commands) }
         guard replies.count == commands.count else {
             throw RedisError(code: .protocol, message: "decision state read got \(replies.count) replies for \(commands.count) commands")
         }
         return DecisionInputs(states: try portfolios.states(ids, from: replies[..<stateCommands.count]),
-                              enforcement: try query.snapshot(from: replies[stateCommands.count...], prefix: prefix))
+                              enforcement: try query.snapshot(from: replies[stateCommands.count...]))
     }
 }

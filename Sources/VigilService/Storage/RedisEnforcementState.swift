@@ -29,20 +29,26 @@ public struct RedisEnforcementState: EnforcementStateReader {
     }
 
     public func snapshot(scopes: Set<String>, features: Set<String>) throws -> EnforcementSnapshot {
-        let query = Query(scopes: Array(scopes), features: Array(features))
-        let commands = query.commands(prefix: prefix)
+        let query = query(scopes: scopes, features: features)
+        let commands = query.commands()
         guard !commands.isEmpty else { return EnforcementSnapshot() }
         let replies = try client.withConnection { try $0.pipeline(commands) }
-        return try query.snapshot(from: replies[...], prefix: prefix)
+        return try query.snapshot(from: replies[...])
+    }
+
+    /// The read of `scopes` and `features` under this reader's key prefix.
+    func query(scopes: Set<String>, features: Set<String>) -> Query {
+        Query(prefix: prefix, scopes: Array(scopes), features: Array(features))
     }
 
     /// One read of breakers and quarantine: its commands, and the snapshot from their replies (also
     /// used by ``RedisDecisionStateReader``, which sends them with the portfolio reads).
     struct Query {
+        let prefix: String
         let scopes: [String]
         let features: [String]
 
-        func commands(prefix: String) -> [[RedisArgument]] {
+        func commands() -> [[RedisArgument]] {
             var commands: [[RedisArgument]] = scopes.map {
                 ["HMGET", RedisArgument("\(prefix)breaker:\($0)"), "state", "reason", "percent"]
             }
@@ -52,7 +58,7 @@ public struct RedisEnforcementState: EnforcementStateReader {
             return commands
         }
 
-        func snapshot(from replies: ArraySlice<RedisValue>, prefix: String) throws -> EnforcementSnapshot {
+        func snapshot(from replies: ArraySlice<RedisValue>) throws -> EnforcementSnapshot {
             let expected = scopes.count + (features.isEmpty ? 0 : 1)
             guard replies.count == expected else {
                 throw RedisError(code: .protocol, message: "enforcement state read got \(replies.count) replies for \(expected) commands")
